@@ -1,0 +1,60 @@
+"""Sessions for maintainers and CI. Logic lives in src/bloemdata; this file only wires it up.
+
+`nox` runs the default sessions (lint, tests, validate): the whole check before a release.
+Every session installs from uv.lock, so a run rebuilds exactly the locked environment.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+
+import nox
+
+nox.needs_version = ">=2024.10"
+nox.options.default_venv_backend = "uv"
+nox.options.reuse_venv = "yes"
+nox.options.sessions = ["lint", "tests", "validate"]
+
+PYTHON = "3.11"
+
+
+def install(session: nox.Session, *groups: str) -> None:
+    """Sync the session's environment with uv.lock: the project plus the given groups."""
+    args = ["uv", "sync", "--frozen", "--no-default-groups"]
+    for group in groups:
+        args += ["--group", group]
+    session.run_install(*args, env={"UV_PROJECT_ENVIRONMENT": session.virtualenv.location})
+
+
+def ensure_chromium(session: nox.Session) -> None:
+    """Browser tests drive Debian's Chromium; install it when missing and we may (root)."""
+    if shutil.which("chromium"):
+        return
+    if os.geteuid() != 0:
+        session.error("Chromium is missing: run `sudo apt-get install -y chromium`, then retry.")
+    session.run("apt-get", "update", "-q", external=True)
+    session.run("apt-get", "install", "-y", "-q", "chromium", external=True)
+
+
+@nox.session(python=PYTHON)
+def lint(session: nox.Session) -> None:
+    """Ruff lint and format check."""
+    install(session, "lint")
+    session.run("ruff", "check", ".")
+    session.run("ruff", "format", "--check", ".")
+
+
+@nox.session(python=PYTHON)
+def tests(session: nox.Session) -> None:
+    """The whole test suite, browser tests included. Extra arguments go to pytest."""
+    ensure_chromium(session)
+    install(session, "test")
+    session.run("pytest", *session.posargs)
+
+
+@nox.session(python=PYTHON)
+def validate(session: nox.Session) -> None:
+    """Validate the package: bloemdata's report, and frictionless as the independent check."""
+    install(session)
+    session.run("frictionless", "validate", "datapackage.json")

@@ -1,0 +1,196 @@
+"""Checks that the statements are a faithful transcription of their raw pages.
+
+Each check yields a `Finding` (data, not an exception); `rules/provenance.py` turns them into
+report problems. Three independent kinds of evidence:
+
+* the anchor rebuilds the statement's text exactly from the raw lines (nothing dropped, added
+  or changed, words in order);
+* the anchors of a page cover every non-space character of its body exactly once (heading and
+  footer excepted): no word dropped, doubled or given to two statements;
+* the fragments obey the page's geometry: a left-column fragment starts its line, a right-column
+  fragment ends it, a fragment of unknown column is the whole line; and a statement starts and
+  ends like a sentence, so a word cannot slide into its neighbour unnoticed.
+"""
+
+from __future__ import annotations
+
+import itertools
+import re
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+
+from bloemdata.anchor import Fragment, fragment_text, parse, resolve
+from bloemdata.errors import AnchorError
+from bloemdata.package import Package
+
+_STARTS = re.compile(r"^[\w(‘“'\"]")
+_ENDS = re.compile(r"[.!?)’”'\"…]$")
+
+
+@dataclass(frozen=True)
+class Finding:
+    """One transcription problem; `row` is the 1-based data row of the statement, if any."""
+
+    kind: str
+    message: str
+    statement_id: str | None = None
+    row: int | None = None
+    field: str | None = None
+    page: tuple[str, int] | None = None
+
+
+@dataclass(frozen=True)
+class StatementRef:
+    """What the checks need of one statement row."""
+
+    row: int
+    statement_id: str
+    page: tuple[str, int]
+    column: str
+    text: str
+    anchor: str
+
+
+def check_statement(lines: list[str], st: StatementRef) -> Iterator[Finding]:
+    """Anchor, text and geometry checks for one statement against its page's raw lines."""
+
+    def finding(kind: str, message: str, field: str = "anchor") -> Finding:
+        return Finding(kind, message, st.statement_id, st.row, field, st.page)
+
+    try:
+        fragments = parse(st.anchor)
+        rebuilt = resolve(lines, st.anchor)
+    except AnchorError as exc:
+        yield finding("anchor-invalid", str(exc))
+        return
+    if rebuilt != st.text:
+        yield finding(
+            "text-matches-anchor",
+            f"text differs from the raw page at its anchor: {_first_difference(st.text, rebuilt)}",
+            "text",
+        )
+    for before, after in itertools.pairwise(fragments):
+        if after.line <= before.line:
+            yield finding(
+                "anchor-order", f"fragment {after} does not follow {before} down the page"
+            )
+    for fragment in fragments:
+        problem = _geometry(lines, fragment, st.column)
+        if problem:
+            yield finding("column-geometry", problem, "column")
+    if not _STARTS.search(st.text) or not _ENDS.search(st.text):
+        yield finding(
+            "statement-boundary",
+            "text does not start and end like a sentence: a word may belong to a neighbour",
+            "text",
+        )
+
+
+def check_coverage(
+    lines: list[str],
+    statements: Iterable[StatementRef],
+    excluded: Iterable[str],
+    page: tuple[str, int],
+) -> Iterator[Finding]:
+    """Every non-space character of the page body is in exactly one statement.
+
+    `excluded` are the anchors of the heading(s) and footer, which belong to no statement.
+    """
+    owners: dict[tuple[int, int], list[str]] = {}
+    for label, anchor in [*(("heading/footer", a) for a in excluded if a), *_anchors(statements)]:
+        try:
+            fragments = parse(anchor)
+        except AnchorError:
+            continue  # reported by check_statement
+        for fragment in fragments:
+            for offset in range(fragment.start, min(fragment.end, len(_line(lines, fragment)))):
+                owners.setdefault((fragment.line, offset), []).append(label)
+    for (line, offset), labels in sorted(owners.items()):
+        if len(labels) > 1:
+            yield Finding(
+                "page-covered-once",
+                f"line {line}, offset {offset} is covered by {', '.join(labels)}",
+                page=page,
+            )
+    for number, text in enumerate(lines, start=1):
+        missing = [i for i, ch in enumerate(text) if not ch.isspace() and (number, i) not in owners]
+        if missing:
+            words = " ".join(_words_at(text, missing))
+            yield Finding(
+                "page-covered-once",
+                f"line {number}: {words!r} is in no statement",
+                page=page,
+            )
+
+
+def check_package(package: Package) -> list[Finding]:
+    """All transcription findings of a package: every statement and every page held."""
+    pages = package.page_lines()
+    page_rows = {(r["source_id"], int(r["page"])): r for r in package.rows("pages")}
+    by_page: dict[tuple[str, int], list[StatementRef]] = {key: [] for key in pages}
+    findings: list[Finding] = []
+    for row_number, row in enumerate(package.rows("statements"), start=1):
+        try:
+            key = (row["source_id"], int(row["page"]))
+        except ValueError:
+            continue  # a type error, reported by the schema checks
+        st = StatementRef(
+            row_number, row["statement_id"], key, row["column"], row["text"], row["anchor"]
+        )
+        if key not in pages:
+            findings.append(
+                Finding(
+                    "anchor-page",
+                    f"page {key[1]} of {key[0]!r} is not held",
+                    st.statement_id,
+                    row_number,
+                    "page",
+                    key,
+                )
+            )
+            continue
+        by_page[key].append(st)
+        findings.extend(check_statement(pages[key], st))
+    for key, lines in pages.items():
+        excluded = [page_rows[key]["heading_anchor"], page_rows[key]["footer_anchor"]]
+        findings.extend(check_coverage(lines, by_page[key], excluded, key))
+    return findings
+
+
+def _anchors(statements: Iterable[StatementRef]) -> Iterator[tuple[str, str]]:
+    for st in statements:
+        yield st.statement_id, st.anchor
+
+
+def _line(lines: list[str], fragment: Fragment) -> str:
+    return lines[fragment.line - 1] if fragment.line <= len(lines) else ""
+
+
+def _geometry(lines: list[str], fragment: Fragment, column: str) -> str | None:
+    try:
+        fragment_text(lines, fragment)
+    except AnchorError as exc:
+        return str(exc)
+    line = lines[fragment.line - 1]
+    starts_line = line[: fragment.start].strip() == ""
+    ends_line = line[fragment.end :].strip() == ""
+    if column == "left" and not starts_line:
+        return f"left-column fragment {fragment} does not start its line"
+    if column == "right" and not ends_line:
+        return f"right-column fragment {fragment} does not end its line"
+    if column == "unknown" and not (starts_line and ends_line):
+        return f"fragment {fragment} of unknown column shares its line: the column can be told"
+    return None
+
+
+def _words_at(text: str, offsets: list[int]) -> list[str]:
+    wanted = set(offsets)
+    return [m.group(0) for m in re.finditer(r"\S+", text) if wanted & set(range(*m.span()))]
+
+
+def _first_difference(expected: str, actual: str) -> str:
+    i = next(
+        (k for k, (a, b) in enumerate(zip(expected, actual, strict=False)) if a != b),
+        min(len(expected), len(actual)),
+    )
+    return f"at character {i}: text has {expected[i : i + 20]!r}, page has {actual[i : i + 20]!r}"
