@@ -27,6 +27,7 @@ def test_constraints_text():
 
 
 def test_dictionary_command_prints(package_copy):
-    result = CliRunner().invoke(cli, ["dictionary", "--package", str(package_copy), "--output", "-"])
+    args = ["dictionary", "--package", str(package_copy), "--output", "-"]
+    result = CliRunner().invoke(cli, args)
     assert result.exit_code == 0
     assert result.output.startswith("# Data dictionary")

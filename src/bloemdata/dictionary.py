@@ -43,15 +43,18 @@ def render(package: Package) -> str:
     out = [
         f"# Data dictionary: {d.get('title', d.get('name', ''))}",
         "",
-        f"Version {package.version}. Generated from `datapackage.json` and `schemas/` by "
-        "`bloemdata dictionary`; do not edit by hand.",
+        (
+            f"Version {package.version}. Generated from `datapackage.json` and `schemas/` by "
+            "`bloemdata dictionary`; do not edit by hand."
+        ),
         "",
         "Empty cells are missing values. Text is UTF-8 (NFC), comma-separated, with a header row.",
         "",
     ]
     for name in package.resource_names:
         resource = package.resource(name)
-        out += [f"## `{name}`: {resource.get('title', name)}", "", resource.get("description", ""), ""]
+        out += [f"## `{name}`: {resource.get('title', name)}", ""]
+        out += [resource.get("description", ""), ""]
         out += [f"File: `{resource.get('path')}`", ""]
         schema = package.schemas.get(name)
         if schema is None:
@@ -77,10 +80,12 @@ def render(package: Package) -> str:
         for root in (c for c in codes if not c["parent_id"]):
             out += [f"### {root['label_en']} / {root['label_nl']} (`{root['code_id']}`)", ""]
             out += [root["definition_en"], ""]
-            out += ["| code | label (en / nl) | definition | include | exclude |", "|---|---|---|---|---|"]
+            out += ["| code | label (en / nl) | definition | include | exclude |"]
+            out += ["|---|---|---|---|---|"]
             out += [
                 f"| `{c['code_id']}` | {_cell(c['label_en'])} / {_cell(c['label_nl'])} | "
-                f"{_cell(c['definition_en'])} | {_cell(c['include_en'])} | {_cell(c['exclude_en'])} |"
+                f"{_cell(c['definition_en'])} | {_cell(c['include_en'])} | "
+                f"{_cell(c['exclude_en'])} |"
                 for c in codes
                 if c["parent_id"] == root["code_id"]
             ]
