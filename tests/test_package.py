@@ -40,9 +40,14 @@ def test_csv_files_are_utf8_nfc_with_lf_line_ends(package):
         assert text.endswith("\n"), name
 
 
+# Tables that may hold no rows: reliability is empty while every round has a single coder.
+MAY_BE_EMPTY = frozenset({"reliability"})
+
+
 def test_every_cell_casts_to_its_type(package):
     for name in package.table_names:
-        assert package.typed_rows(name), f"{name} is empty"
+        rows = package.typed_rows(name)
+        assert rows or name in MAY_BE_EMPTY, f"{name} is empty"
 
 
 def test_primary_keys_are_complete_and_unique(package):
