@@ -11,7 +11,6 @@ Other modules add tables or download files with one call: `register_table(ExtraT
 
 from __future__ import annotations
 
-import os
 import shutil
 import sqlite3
 from collections.abc import Callable, Iterable
@@ -108,24 +107,12 @@ def write_database(package: Package, output: Path) -> dict[str, int]:
     output.parent.mkdir(parents=True, exist_ok=True)
     partial = output.with_name(output.name + ".partial")
     partial.unlink(missing_ok=True)
-    counts: dict[str, int] = {}
     conn = sqlite3.connect(partial, isolation_level=None)
     try:
-        conn.execute("PRAGMA foreign_keys = ON")
-        conn.execute("BEGIN")
-        for name, schema in table_schemas(package).items():
-            conn.execute(create_table_sql(name, schema))
-            for sql in index_sql(name, schema):
-                conn.execute(sql)
-        for name, schema in table_schemas(package).items():
-            counts[name] = _load(conn, name, schema, _rows_of(package, name))
-        _write_fts(conn)
-        for view in views(package):
-            conn.execute(f"CREATE VIEW {_q(view.name)} AS\n{view.sql}")
+        counts = _fill(conn, package)
         violations = conn.execute("PRAGMA foreign_key_check").fetchall()
-        if violations:
-            raise BuildError(f"foreign keys do not resolve: {violations[:5]}")
-        conn.execute("COMMIT")
+        if not violations:
+            conn.execute("COMMIT")
     except sqlite3.Error as exc:
         conn.close()
         partial.unlink(missing_ok=True)
@@ -135,7 +122,28 @@ def write_database(package: Package, output: Path) -> dict[str, int]:
         partial.unlink(missing_ok=True)
         raise
     conn.close()
-    os.replace(partial, output)
+    if violations:
+        partial.unlink(missing_ok=True)
+        raise BuildError(f"{output}: foreign keys do not resolve: {violations[:5]}")
+    partial.replace(output)
+    return counts
+
+
+def _fill(conn: sqlite3.Connection, package: Package) -> dict[str, int]:
+    """Create and load everything in one transaction (left open for the caller to commit)."""
+    conn.execute("PRAGMA foreign_keys = ON")
+    conn.execute("BEGIN")
+    schemas = table_schemas(package)
+    for name, schema in schemas.items():
+        conn.execute(create_table_sql(name, schema))
+        for sql in index_sql(name, schema):
+            conn.execute(sql)
+    counts = {
+        name: _load(conn, name, schema, _rows_of(package, name)) for name, schema in schemas.items()
+    }
+    _write_fts(conn)
+    for view in views(package):
+        conn.execute(f"CREATE VIEW {_q(view.name)} AS\n{view.sql}")
     return counts
 
 
@@ -227,7 +235,7 @@ def _load(
     """Bulk insert in file order (executemany inside the caller's one transaction)."""
     names = schema.names
     sql = (
-        f"INSERT INTO {_q(name)} ({', '.join(_q(c) for c in names)}) "
+        f"INSERT INTO {_q(name)} ({', '.join(_q(c) for c in names)}) "  # noqa: S608 - quoted
         f"VALUES ({', '.join('?' for _ in names)})"
     )
     values = [tuple(_sqlite_value(row.get(c)) for c in names) for row in rows]
@@ -255,7 +263,7 @@ def _write_fts(conn: sqlite3.Connection) -> None:
         f"CREATE VIRTUAL TABLE {_q(FTS_TABLE)} USING fts5({columns}, "
         'content="statements", content_rowid="rowid", tokenize="trigram")'
     )
-    conn.execute(f"INSERT INTO {_q(FTS_TABLE)}({_q(FTS_TABLE)}) VALUES ('rebuild')")
+    conn.execute(f"INSERT INTO {_q(FTS_TABLE)}({_q(FTS_TABLE)}) VALUES ('rebuild')")  # noqa: S608
 
 
 def dimensions(package: Package) -> list[str]:
@@ -267,7 +275,7 @@ def views(package: Package) -> list[View]:
     """The views, generated for the codebook's dimensions."""
     dims = dimensions(package)
     per_dimension = ",\n".join(
-        f"  (SELECT json_group_array(code_id) FROM (SELECT c.code_id FROM codings c "
+        f"  (SELECT json_group_array(code_id) FROM (SELECT c.code_id FROM codings c "  # noqa: S608
         f"JOIN codes k ON k.code_id = c.code_id WHERE c.statement_id = s.statement_id "
         f"AND c.coder_id IS g.coder_id AND c.round IS g.round AND k.dimension = {_literal(d)} "
         f"ORDER BY k.rowid)) AS {_q(d)}"
@@ -297,7 +305,7 @@ def views(package: Package) -> list[View]:
                 },
             },
             sql=(
-                "SELECT s.statement_id, g.coder_id, g.round, s.section_id, s.page, s.text, "
+                "SELECT s.statement_id, g.coder_id, g.round, s.section_id, s.page, s.text, "  # noqa: S608
                 f"s.text_en,\n{per_dimension}\nFROM statements s LEFT JOIN "
                 "(SELECT DISTINCT statement_id, coder_id, round FROM codings) g "
                 f"ON g.statement_id = s.statement_id\nWHERE {current}\n"
@@ -317,7 +325,7 @@ def views(package: Package) -> list[View]:
                 "label_nl": "Label of the code in Dutch.",
                 "label_en": "Label of the code in English.",
                 "n_statements": "Number of distinct current statements coded with it.",
-                "n_codings": "Number of codings (statement × coder × round) applying it.",
+                "n_codings": "Number of codings (statement x coder x round) applying it.",
             },
             sql=(
                 "SELECT k.dimension, k.code_id, k.label_nl, k.label_en, "
@@ -335,7 +343,7 @@ def views(package: Package) -> list[View]:
                 "Pairs of different codes applied to the same current statement by the same "
                 "coder in the same round, with the number of statements. Both orders of each "
                 "pair are listed: filter `dimension_a` and `dimension_b` for two dimensions, "
-                "e.g. topic × exploitation."
+                "e.g. topic x exploitation."
             ),
             columns={
                 "dimension_a": "Dimension of the first code.",
