@@ -17,6 +17,8 @@ from bloemdata.package import Package
 from bloemdata.site import PLUGINS_DIR, TEMPLATES_DIR
 from bloemdata.site.metadata import DOWNLOADS_MOUNT, write_metadata
 
+DATASETTE = (sys.executable, "-m", "datasette")  # the Datasette installed beside bloemdata
+
 # Read-only public instance: queries are cut off, results capped, facets kept cheap.
 SETTINGS: dict[str, int | str] = {
     "sql_time_limit_ms": 1000,
@@ -63,8 +65,7 @@ def prepare(
 def inspect(site: Site) -> None:
     """`datasette inspect`: table counts and hash up front, so immutable serving starts fast."""
     result = subprocess.run(  # noqa: S603 - our own interpreter and paths
-        [sys.executable, "-m", "datasette", "inspect", str(site.database)]
-        + ["--inspect-file", str(site.inspect)],
+        [*DATASETTE, "inspect", str(site.database), "--inspect-file", str(site.inspect)],
         capture_output=True,
         text=True,
         check=False,
@@ -80,7 +81,7 @@ def datasette_args(
     settings: dict[str, int | str] | None = None,
 ) -> list[str]:
     """The `datasette serve` command line for the site (also used by tests and benchmarks)."""
-    args = [sys.executable, "-m", "datasette", "serve"]
+    args = [*DATASETTE, "serve"]
     args += ["--immutable", str(site.database), "--inspect-file", str(site.inspect)]
     args += ["--metadata", str(site.metadata)]
     args += ["--template-dir", str(TEMPLATES_DIR), "--plugins-dir", str(PLUGINS_DIR)]

@@ -262,8 +262,8 @@ def dashboard(package: Package) -> dict[str, Any]:
 
 def _pairs_sql(dimension_a: str, dimension_b: str) -> str:
     return (
-        "select label_a as a, label_b as b, n_statements as n from code_cooccurrence "
-        f"where dimension_a = '{dimension_a}' and dimension_b = '{dimension_b}' "  # noqa: S608
+        "select label_a as a, label_b as b, n_statements as n from code_cooccurrence "  # noqa: S608
+        f"where dimension_a = '{dimension_a}' and dimension_b = '{dimension_b}' "
         "order by code_a, code_b"
     )
 
