@@ -1,0 +1,56 @@
+"""Exports for researchers: REFI-QDA codebook and project, Taguette CSVs, a wide table.
+
+`FORMATS` maps each format name to a writer `write(package, outdir) -> list[Path]`; `write_all`
+writes every format (the release bundle calls it; `bloemdata build` writes them all into
+`downloads/exports/` through the writer registered below).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+
+from bloemdata.build import register_download_writer
+from bloemdata.errors import BloemdataError
+from bloemdata.exports import qdc, qdpx, taguette, wide
+from bloemdata.package import Package
+
+EXPORTS_FOLDER = "exports"  # under the build's download folder
+
+Writer = Callable[[Package, Path], list[Path]]
+
+FORMATS: dict[str, Writer] = {
+    "qdc": qdc.write,
+    "qdpx": qdpx.write,
+    "taguette": taguette.write,
+    "wide": wide.write,
+}
+
+
+class ExportError(BloemdataError):
+    """An export cannot be written (unknown format, output folder not writable)."""
+
+
+def write(package: Package, name: str, outdir: Path) -> list[Path]:
+    """Write one format into `outdir` (created if missing); return the files written."""
+    writer = FORMATS.get(name)
+    if writer is None:
+        raise ExportError(f"unknown export format {name!r}; one of {', '.join(FORMATS)}")
+    try:
+        outdir.mkdir(parents=True, exist_ok=True)
+        return writer(package, outdir)
+    except OSError as exc:
+        raise ExportError(f"cannot write the {name} export into {outdir}: {exc}") from exc
+
+
+def write_all(package: Package, outdir: Path) -> list[Path]:
+    """Write every format into `outdir`; return the files written."""
+    return [path for name in FORMATS for path in write(package, name, outdir)]
+
+
+def write_downloads(package: Package, downloads: Path) -> None:
+    """Write every export into `downloads/exports/` (called by `bloemdata build`)."""
+    write_all(package, downloads / EXPORTS_FOLDER)
+
+
+register_download_writer(write_downloads)

@@ -1,0 +1,133 @@
+"""The codebook as a REFI-QDA codebook (`.qdc`, namespace urn:QDA-XML:codebook:1.0).
+
+Each dimension is a non-codable parent code, each code a codable child with its bilingual
+description and a colour. GUIDs are uuid5 of the code id under a fixed namespace, so a code keeps
+its GUID across releases and QDA software can merge a newer codebook into an older project.
+"""
+
+from __future__ import annotations
+
+import uuid
+import xml.etree.ElementTree as ET
+from pathlib import Path
+
+from bloemdata.exports.coded import CodedData, Row
+from bloemdata.package import Package
+
+NAMESPACE = "urn:QDA-XML:codebook:1.0"
+FILENAME = "bloemdata-codebook.qdc"
+
+# Fixed for ever: changing it would give every code, user and selection a new GUID.
+GUID_NAMESPACE = uuid.UUID("6f1d0c52-4f3e-5b8a-9a57-0d3c2b7e9a41")
+
+# A base colour per dimension, and a qualitative palette (ColorBrewer Paired) for its codes.
+DIMENSION_COLOURS = {
+    "exploitation": "#E31A1C",
+    "actor": "#1F78B4",
+    "topic": "#33A02C",
+    "valence": "#FF7F00",
+}
+PALETTE = (
+    "#A6CEE3",
+    "#1F78B4",
+    "#B2DF8A",
+    "#33A02C",
+    "#FB9A99",
+    "#E31A1C",
+    "#FDBF6F",
+    "#FF7F00",
+    "#CAB2D6",
+    "#6A3D9A",
+    "#FFFF99",
+    "#B15928",
+)
+FALLBACK_COLOUR = "#808080"
+
+
+def code_guid(code_id: str) -> str:
+    """The stable GUID of a code: uuid5 of its id."""
+    return str(uuid.uuid5(GUID_NAMESPACE, code_id))
+
+
+def guid(kind: str, *parts: object) -> str:
+    """A stable GUID for anything else (coder, source, selection, coding), by kind and ids."""
+    return str(uuid.uuid5(GUID_NAMESPACE, ":".join([kind, *map(str, parts)])))
+
+
+def description(code: Row) -> str:
+    """Both languages' definition and rules, and the code id to map back to the package."""
+    lines = [f"[{code['code_id']}] {code['label_en']} / {code['label_nl']}", ""]
+    for lang, include, exclude in (
+        ("en", "Include", "Exclude"),
+        ("nl", "Toepassen", "Niet toepassen"),
+    ):
+        lines.append(code[f"definition_{lang}"])
+        lines.append(f"{include}: {code[f'include_{lang}']}")
+        if code[f"exclude_{lang}"]:
+            lines.append(f"{exclude}: {code[f'exclude_{lang}']}")
+        lines.append("")
+    return "\n".join(lines).rstrip("\n")
+
+
+def colours(data: CodedData) -> dict[str, str]:
+    """A colour per code: the dimension's for a root, the palette in codebook order below it."""
+    result: dict[str, str] = {}
+    seen: dict[str, int] = {}
+    for code in data.codes:
+        if code["parent_id"] is None:
+            result[code["code_id"]] = DIMENSION_COLOURS.get(code["dimension"], FALLBACK_COLOUR)
+        else:
+            n = seen.get(code["dimension"], 0)
+            seen[code["dimension"]] = n + 1
+            result[code["code_id"]] = PALETTE[n % len(PALETTE)]
+    return result
+
+
+def code_elements(data: CodedData, parent: ET.Element) -> None:
+    """Append the code tree under `parent` (a `Codes` element).
+
+    Shared with the project export, whose codebook is the same tree in the project namespace.
+    """
+    colour = colours(data)
+    children: dict[str | None, list[Row]] = {}
+    for code in data.codes:
+        children.setdefault(code["parent_id"], []).append(code)
+
+    def add(into: ET.Element, code: Row) -> None:
+        element = ET.SubElement(
+            into,
+            "Code",
+            guid=code_guid(code["code_id"]),
+            name=code["label_en"],
+            isCodable="true" if code["codable"] else "false",
+            color=colour[code["code_id"]],
+        )
+        ET.SubElement(element, "Description").text = description(code)
+        for child in children.get(code["code_id"], []):
+            add(element, child)
+
+    for root in children.get(None, []):
+        add(parent, root)
+
+
+def build(data: CodedData) -> ET.ElementTree:
+    root = ET.Element("CodeBook", xmlns=NAMESPACE, origin=f"bloemdata {data.version}")
+    # No Sets element: the schema forbids an empty one and the dimensions already group the codes.
+    code_elements(data, ET.SubElement(root, "Codes"))
+    return ET.ElementTree(root)
+
+
+def to_bytes(tree: ET.ElementTree) -> bytes:
+    """Serialize as UTF-8 with a declaration.
+
+    Elements are built without namespace and the root carries `xmlns`: the output then has one
+    default namespace and no `ns0:` prefixes, without touching ElementTree's global registry.
+    """
+    ET.indent(tree, space="  ")
+    return ET.tostring(tree.getroot(), encoding="utf-8", xml_declaration=True) + b"\n"
+
+
+def write(package: Package, outdir: Path) -> list[Path]:
+    path = outdir / FILENAME
+    path.write_bytes(to_bytes(build(CodedData.load(package))))
+    return [path]
