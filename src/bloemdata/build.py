@@ -20,6 +20,7 @@ from typing import Any
 
 from bloemdata.errors import BloemdataError
 from bloemdata.package import DESCRIPTOR, Package
+from bloemdata.report import Report
 from bloemdata.schema import TableSchema
 
 DATABASE_NAME = "bloemdata"  # Datasette names a database by its file stem
@@ -31,7 +32,15 @@ VALENCE = "valence"
 
 
 class BuildError(BloemdataError):
-    """The database cannot be built (invalid package, SQLite too old, unwritable output)."""
+    """The database cannot be built (SQLite too old, unwritable output, ...)."""
+
+
+class InvalidPackageError(BuildError):
+    """The package fails validation: nothing is built. `report` holds the problems."""
+
+    def __init__(self, message: str, report: Report) -> None:
+        super().__init__(message)
+        self.report = report
 
 
 @dataclass(frozen=True)
@@ -90,10 +99,11 @@ def build(
     package = Package.load(package_path)
     report = validate(package.root)
     if not report.valid:
-        raise BuildError(
+        raise InvalidPackageError(
             f"{package.root / DESCRIPTOR}: the package is invalid "
             f"({len(report.errors)} error(s)); run `bloemdata validate` to see them. "
-            "Nothing was built."
+            "Nothing was built.",
+            report,
         )
     counts = write_database(package, output)
     downloads = downloads or output.parent / "downloads"

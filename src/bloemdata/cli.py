@@ -9,9 +9,14 @@ from pathlib import Path
 
 import click
 
-from bloemdata import __version__
+from bloemdata import __version__, reliability
+from bloemdata import serve as serving
+from bloemdata.build import DEFAULT_OUTPUT, InvalidPackageError, build
 from bloemdata.dictionary import render as render_dictionary
 from bloemdata.errors import BloemdataError
+from bloemdata.exports import FORMATS, write_all
+from bloemdata.exports import write as write_export
+from bloemdata.exports.coded import CodedData
 from bloemdata.package import Package, refresh
 
 PACKAGE_OPTION = click.option(
@@ -81,3 +86,113 @@ def dictionary_command(package_path: Path, output: Path) -> None:
     else:
         output.write_text(text, encoding="utf-8", newline="\n")
         click.echo(f"Wrote {output}")
+
+
+@cli.command(name="build")
+@PACKAGE_OPTION
+@click.option(
+    "--output",
+    type=click.Path(dir_okay=False, path_type=Path),
+    default=DEFAULT_OUTPUT,
+    show_default=True,
+    help="The SQLite database to write; downloads go to `downloads/` beside it.",
+)
+def build_command(package_path: Path, output: Path) -> None:
+    """Build the SQLite database Datasette serves (refuses an invalid package).
+
+    Tables typed from the Table Schemas, keys, indexes, trigram full-text search and views; the
+    release's files are copied for download beside the database.
+
+    Example: bloemdata build --output dist/bloemdata.db
+    """
+    try:
+        result = build(package_path, output)
+    except InvalidPackageError as exc:
+        click.echo(f"Error: {exc}", err=True)
+        raise SystemExit(1) from exc
+    rows = ", ".join(f"{name} {count}" for name, count in result.tables.items())
+    click.echo(f"Wrote {result.database} ({rows}) and {result.downloads}/")
+
+
+@cli.command(name="serve")
+@PACKAGE_OPTION
+@click.option("--host", default="127.0.0.1", show_default=True, help="Interface to listen on.")
+@click.option("--port", default=8001, show_default=True, type=int, help="Port to listen on.")
+@click.option(
+    "--database",
+    type=click.Path(dir_okay=False, path_type=Path),
+    default=DEFAULT_OUTPUT,
+    show_default=True,
+    help="The database to build and serve (its folder gets metadata and downloads).",
+)
+@click.option("--no-build", is_flag=True, help="Serve the database already built; skip validation.")
+def serve_command(package_path: Path, host: str, port: int, database: Path, no_build: bool) -> None:
+    """Validate, build and serve the package in Datasette (read-only, with a SQL time limit).
+
+    Example: bloemdata serve --port 8001
+    """
+    try:
+        site = serving.prepare(package_path, database, rebuild=not no_build)
+    except InvalidPackageError as exc:
+        click.echo(f"Error: {exc}", err=True)
+        raise SystemExit(1) from exc
+    click.echo(f"Serving {site.database} at http://{host}:{port}/ (Ctrl-C stops)", err=True)
+    serving.run(serving.datasette_args(site, host, port))
+
+
+@cli.command(name="export")
+@click.argument("format_name", metavar="FORMAT", type=click.Choice([*FORMATS, "all"]))
+@PACKAGE_OPTION
+@click.option(
+    "--output",
+    type=click.Path(path_type=Path, file_okay=False),
+    default=Path("dist") / "exports",
+    show_default=True,
+    help="Folder to write the files into (created if missing).",
+)
+def export_command(format_name: str, package_path: Path, output: Path) -> None:
+    """Export the codebook and the codings for QDA software, Taguette and spreadsheets.
+
+    FORMAT is qdc (REFI-QDA codebook), qdpx (REFI-QDA project), taguette (Taguette CSVs),
+    wide (one row per coded statement with a 0/1 column per code, CSV and Excel) or all.
+
+    Example: bloemdata export qdpx --output dist/exports
+    """
+    package = Package.load(package_path)
+    if format_name == "all":
+        paths = write_all(package, output)
+    else:
+        paths = write_export(package, format_name, output)
+    for path in paths:
+        click.echo(f"Wrote {path} ({path.stat().st_size} bytes)")
+
+
+@cli.command(name="reliability")
+@PACKAGE_OPTION
+@click.option(
+    "--write",
+    "write_table",
+    is_flag=True,
+    help="Write the figures to the reliability resource and refresh its bytes/hash.",
+)
+def reliability_command(package_path: Path, write_table: bool) -> None:
+    """Inter-coder agreement per dimension and per code, round by round.
+
+    Krippendorff's alpha (nominal) over all coders and Cohen's kappa for each pair, only between
+    coders who coded the same statements in the same round. With one coder it says so and prints
+    no figure.
+
+    Example: bloemdata reliability --write
+    """
+    package = Package.load(package_path)
+    data = CodedData.load(package)
+    rounds = reliability.rounds(data)
+    figures = reliability.compute(data)
+    if figures:
+        click.echo(reliability.render(figures, rounds))
+    else:
+        click.echo(reliability.explain(rounds))
+    if write_table:
+        path = reliability.write_table(package, figures)
+        refresh(Package.load(package_path))
+        click.echo(f"Wrote {path} ({len(figures)} rows) and refreshed datapackage.json.")
