@@ -58,3 +58,10 @@ def validate(session: nox.Session) -> None:
     """Validate the package: bloemdata's report, and frictionless as the independent check."""
     install(session)
     session.run("frictionless", "validate", "datapackage.json")
+
+
+@nox.session(python=PYTHON)
+def serve(session: nox.Session) -> None:
+    """Validate, build and serve the data in Datasette at http://127.0.0.1:8001 (args: options)."""
+    install(session)
+    session.run("bloemdata", "serve", *session.posargs)
