@@ -625,7 +625,8 @@ def open_version(spec: str, root: Path) -> Iterator[tuple[Package, str]]:
         materialise(top, commit, Path(tmp))
         if not (Path(tmp) / relative / DESCRIPTOR).is_file():
             raise RevisionNotFoundError(f"revision {spec!r} has no {relative / DESCRIPTOR}")
-        yield Package.load(Path(tmp) / relative), f"{spec} ({commit[:10]})"
+        label = spec if commit.startswith(spec) else f"{spec} ({commit[:10]})"
+        yield Package.load(Path(tmp) / relative), label
 
 
 # --- the `changes` table for Datasette ---------------------------------------------------------
