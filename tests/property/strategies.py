@@ -51,7 +51,7 @@ def prose(
     sentence: bool = False,
     max_words: int = 4,
 ) -> str:
-    """Words joined by single spaces, within the length limits; a sentence starts and ends as one."""
+    """Words joined by single spaces within the length limits; a sentence starts and ends as one."""
     text = draw(st.sampled_from(CAPITALS)) + draw(st.text(alphabet=LETTERS, max_size=6))
     for word in draw(st.lists(words(), max_size=max_words)):
         if len(text) + len(word) + 2 > max_size:  # whole words only: a cut could split a quote
@@ -105,7 +105,7 @@ def _slug(prefix: str, n: int) -> str:
 
 
 @st.composite
-def packages(draw: st.DrawFn, max_pages: int = 2, max_statements: int = 4) -> GeneratedPackage:  # noqa: PLR0915
+def packages(draw: st.DrawFn, max_pages: int = 2, max_statements: int = 4) -> GeneratedPackage:
     """A whole valid package: every rule of the project holds for it."""
     sc = schemas()
     source_id = draw(cells(sc["sources"].field("source_id")))
@@ -306,7 +306,7 @@ def _codebook_and_codings(
 
 
 def _sha256(text: str) -> str:
-    import hashlib  # noqa: PLC0415
+    import hashlib
 
     return hashlib.sha256(text.encode("utf-8")).hexdigest()
 
