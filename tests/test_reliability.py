@@ -141,12 +141,8 @@ def test_alpha_is_undefined_without_variation():
     ],
 )
 def test_cohen_kappa_textbook_examples(yes_yes, yes_no, no_yes, no_no, kappa):
-    pairs = (
-        [("y", "y")] * yes_yes
-        + [("y", "n")] * yes_no
-        + [("n", "y")] * no_yes
-        + [("n", "n")] * no_no
-    )
+    pairs = [("y", "y")] * yes_yes + [("y", "n")] * yes_no
+    pairs += [("n", "y")] * no_yes + [("n", "n")] * no_no
     a, b = [p[0] for p in pairs], [p[1] for p in pairs]
     value, n = cohen_kappa(a, b)
     assert round(value, 4) == kappa
@@ -195,7 +191,9 @@ def test_two_coders_valence_and_codes(package_copy):
     alpha = figures[f"r1/valence/{ALPHA}/all"]
     assert alpha.measure == "category"
     assert (alpha.units, alpha.coders, alpha.code_id) == (24, 2, None)
-    assert alpha.value == pytest.approx(reference_alpha([[a, b] for a, b in zip(first, second)]))
+    assert alpha.value == pytest.approx(
+        reference_alpha([[a, b] for a, b in zip(first, second, strict=True)])
+    )
     kappa = figures[f"r1/valence/{KAPPA}/maintainer-1+{SECOND}"]
     assert kappa.value == pytest.approx(reference_kappa(first, second))
     assert kappa.value < 1
