@@ -1,0 +1,188 @@
+"""Generated Datasette metadata, checked through a real (in-process) Datasette on the built db.
+
+Like PUDL's check: every table and column Datasette shows has a description.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+from pathlib import Path
+from typing import Any
+from urllib.parse import quote
+
+import pytest
+from datasette.app import Datasette
+
+from bloemdata.build import DATABASE_NAME, FTS_TABLE, views, write_database, write_downloads
+from bloemdata.package import Package
+from bloemdata.site import PLUGINS_DIR, TEMPLATES_DIR
+from bloemdata.site.metadata import (
+    DASHBOARD,
+    DOWNLOADS_MOUNT,
+    LABEL_COLUMNS,
+    build_metadata,
+    write_metadata,
+)
+
+
+@pytest.fixture(scope="module")
+def site(tmp_path_factory: pytest.TempPathFactory, package: Package) -> tuple[Path, dict[str, Any]]:
+    dist = tmp_path_factory.mktemp("site")
+    database = dist / f"{DATABASE_NAME}.db"
+    write_database(package, database)
+    write_downloads(package, dist / "downloads")
+    metadata_path = write_metadata(package, dist / "metadata.json")
+    return database, json.loads(metadata_path.read_text(encoding="utf-8"))
+
+
+def fetch(site: tuple[Path, dict[str, Any]], *paths: str) -> list[Any]:
+    """GET each path from a real Datasette (in process), returning parsed JSON or the text."""
+    database, metadata = site
+    ds = Datasette(
+        immutables=[str(database)],
+        metadata=metadata,
+        template_dir=str(TEMPLATES_DIR),
+        plugins_dir=str(PLUGINS_DIR),
+        static_mounts=[(DOWNLOADS_MOUNT, str(database.parent / "downloads"))],
+        settings={"facet_time_limit_ms": 10_000, "sql_time_limit_ms": 10_000},
+    )
+
+    async def run() -> list[Any]:
+        out = []
+        for path in paths:
+            response = await ds.client.get(path)
+            assert response.status_code == 200, (path, response.text[:500])
+            out.append(response.json() if ".json" in path else response.text)
+        return out
+
+    return asyncio.run(run())
+
+
+def test_metadata_is_keyed_by_the_database_name_datasette_uses(
+    site: tuple[Path, dict[str, Any]],
+) -> None:
+    database, metadata = site
+    assert list(metadata["databases"]) == [database.stem]
+    [info] = fetch(site, f"/{DATABASE_NAME}.json")
+    assert info["license"] == "CC-BY-4.0"  # lost when metadata is keyed by file name
+    assert info["license_url"] == "https://creativecommons.org/licenses/by/4.0/"
+    assert info["source"]
+
+
+def test_every_table_and_column_shown_has_a_description(
+    site: tuple[Path, dict[str, Any]],
+) -> None:
+    _, metadata = site
+    [info] = fetch(site, f"/{DATABASE_NAME}.json")
+    shown = [t["name"] for t in info["tables"] if not t["hidden"]] + [
+        v["name"] for v in info["views"]
+    ]
+    assert {"statements", "codings", "codes", "statement_codes", "code_frequencies"} <= set(shown)
+    tables_meta = metadata["databases"][DATABASE_NAME]["tables"]
+    missing = []
+    for name in shown:
+        [table] = fetch(site, f"/{DATABASE_NAME}/{name}.json?_size=1")
+        meta = tables_meta.get(name, {})
+        missing += [
+            f"{name}: {k}" for k in ("title", "description", "license", "source") if not meta.get(k)
+        ]
+        missing += [f"{name}.{c}" for c in table["columns"] if not meta.get("columns", {}).get(c)]
+    assert missing == []
+
+
+def test_fts_tables_are_hidden_and_statements_are_searchable(
+    site: tuple[Path, dict[str, Any]], package: Package
+) -> None:
+    [info, found] = fetch(
+        site,
+        f"/{DATABASE_NAME}.json",
+        f"/{DATABASE_NAME}/statements.json?_search=uitbuiting&_shape=array&_col=statement_id",
+    )
+    hidden = {t["name"] for t in info["tables"] if t["hidden"]}
+    assert {n for n in hidden if n.startswith(FTS_TABLE)} == hidden
+    assert FTS_TABLE in hidden
+    expected = {
+        r["statement_id"]
+        for r in package.rows("statements")
+        if "uitbuiting" in (r["text"] + r["text_en"]).lower()
+    }
+    assert {r["statement_id"] for r in found} == expected
+
+
+def test_label_columns_show_labels_for_foreign_keys(site: tuple[Path, dict[str, Any]]) -> None:
+    _, metadata = site
+    tables = metadata["databases"][DATABASE_NAME]["tables"]
+    assert {name: tables[name]["label_column"] for name in LABEL_COLUMNS} == LABEL_COLUMNS
+    [rows] = fetch(site, f"/{DATABASE_NAME}/codings.json?_labels=on&_size=1&_shape=array")
+    code = rows[0]["code_id"]
+    assert code["label"] != code["value"]  # e.g. {"value": "exploitation-general", "label": ...}
+
+
+def test_canned_queries_answer(site: tuple[Path, dict[str, Any]], package: Package) -> None:
+    db = DATABASE_NAME
+    by_code, frequency, pairs, search = fetch(
+        site,
+        f"/{db}/statements_by_code.json?code_id=valence-bottleneck&_shape=array",
+        f"/{db}/code_frequency_by_dimension.json?dimension=valence&_shape=array",
+        f"/{db}/cooccurrence.json?dimension_a=topic&dimension_b=exploitation&_shape=array",
+        f"/{db}/search.json?q=handel&_shape=array",
+    )
+    codings = package.rows("codings")
+    assert {r["statement_id"] for r in by_code} == {
+        r["statement_id"] for r in codings if r["code_id"] == "valence-bottleneck"
+    }
+    assert sum(r["n_statements"] for r in frequency) == len({r["statement_id"] for r in codings})
+    assert pairs
+    assert all(
+        r["code_a"].startswith("topic-") and r["code_b"].startswith("exploitation-") for r in pairs
+    )
+    assert search
+    assert all("[" in r["text"] + r["text_en"] for r in search)
+    assert all(r["valence"].startswith('["valence-') for r in search)
+
+
+def test_dashboard_charts_query_the_database(site: tuple[Path, dict[str, Any]]) -> None:
+    _, metadata = site
+    charts = metadata["plugins"]["datasette-dashboards"][DASHBOARD]["charts"]
+    assert {"code-frequencies", "valence-by-exploitation", "topics-by-actor"} <= set(charts)
+    results = fetch(
+        site,
+        *(
+            f"/{chart['db']}.json?sql={quote(chart['query'])}&_shape=array"
+            for chart in charts.values()
+        ),
+    )
+    assert all(rows for rows in results)
+
+
+def test_every_page_shows_the_version_and_download_links(
+    site: tuple[Path, dict[str, Any]], package: Package
+) -> None:
+    pages = fetch(
+        site, "/", f"/{DATABASE_NAME}", f"/{DATABASE_NAME}/statements", "/-/dashboards/bloemdata"
+    )
+    for html in pages:
+        assert f"version {package.version}" in html
+        assert f'href="/{DOWNLOADS_MOUNT}/datapackage.json"' in html
+        assert f'href="/{DOWNLOADS_MOUNT}/datapackage/statements.csv"' in html
+    [descriptor] = fetch(site, f"/{DOWNLOADS_MOUNT}/datapackage.json")
+    assert descriptor["version"] == package.version
+
+
+def test_statement_page_lists_its_codes(
+    site: tuple[Path, dict[str, Any]], package: Package
+) -> None:
+    [html] = fetch(site, f"/{DATABASE_NAME}/statements/BL-p010-01")
+    codes = [r["code_id"] for r in package.rows("codings") if r["statement_id"] == "BL-p010-01"]
+    assert codes
+    section = html.split("<h2>Codes</h2>", 1)[1]
+    for code in codes:
+        assert f">{code}</a>" in section
+
+
+def test_metadata_describes_every_view_column(package: Package) -> None:
+    tables = build_metadata(package)["databases"][DATABASE_NAME]["tables"]
+    for view in views(package):
+        assert tables[view.name]["columns"] == view.columns
+        assert all(view.columns.values())
