@@ -1,0 +1,85 @@
+"""A temporary git repository holding a copy of the package, for the release and diff tests."""
+
+from __future__ import annotations
+
+import csv
+import shutil
+import subprocess
+from pathlib import Path
+
+from bloemdata.package import Package, refresh, write_descriptor
+
+GIT = [
+    "git",
+    "-c",
+    "user.name=test",
+    "-c",
+    "user.email=test@example.org",
+    "-c",
+    "tag.gpgSign=false",
+]
+
+
+def git(repo: Path, *args: str) -> str:
+    done = subprocess.run(
+        [*GIT, "-C", str(repo), *args], capture_output=True, text=True, check=True
+    )
+    return done.stdout
+
+
+def make_repo(root: Path, target: Path) -> Path:
+    """Copy the package and its release history into `target`, commit it as release 1.0.0."""
+    target.mkdir()
+    for name in ("datapackage.json", "releases.json"):
+        shutil.copy2(root / name, target / name)
+    for folder in ("datapackage", "schemas"):
+        shutil.copytree(root / folder, target / folder)
+    git(target, "init", "-q", "-b", "main")
+    commit(target, "release 1.0.0")
+    return target
+
+
+def commit(repo: Path, message: str) -> None:
+    git(repo, "add", "-A")
+    git(repo, "commit", "-q", "-m", message)
+
+
+def read_rows(repo: Path, name: str) -> list[dict[str, str]]:
+    return Package.load(repo).rows(name)
+
+
+def write_rows(repo: Path, name: str, rows: list[dict[str, str]]) -> None:
+    """Write a table back in the package's CSV dialect and refresh bytes/hash."""
+    path = Package.load(repo).path_of(name)
+    with path.open("w", encoding="utf-8", newline="") as handle:
+        writer = csv.DictWriter(handle, fieldnames=list(rows[0]), lineterminator="\n")
+        writer.writeheader()
+        writer.writerows(rows)
+    refresh(Package.load(repo))
+
+
+def set_version(repo: Path, version: str) -> None:
+    package = Package.load(repo)
+    package.descriptor["version"] = version
+    write_descriptor(package)
+
+
+def plant_changes(repo: Path) -> None:
+    """An addition, a withdrawal, a text correction and a recoding (a minor release)."""
+    statements = read_rows(repo, "statements")
+    statements[0]["text"] = statements[0]["text"].replace("grotere", "groter wordende")
+    statements[2]["status"] = "withdrawn"
+    statements[2]["status_note"] = "Withdrawn in 1.1.0: duplicate of BL-p010-02."
+    added = dict(statements[-1], statement_id="BL-p010-25", position="25")
+    statements.append(added)
+    write_rows(repo, "statements", statements)
+    codings = read_rows(repo, "codings")
+    for row in codings:
+        if row["statement_id"] == "BL-p010-02" and row["code_id"] == "valence-mixed":
+            row["code_id"] = "valence-bottleneck"
+    codings += [
+        dict(row, statement_id="BL-p010-25")
+        for row in codings
+        if row["statement_id"] == statements[-2]["statement_id"]
+    ]
+    write_rows(repo, "codings", codings)
