@@ -1,0 +1,161 @@
+"""REFI-QDA project export (issue 7): XSD, GUID references, offsets into the source text."""
+
+from __future__ import annotations
+
+import csv
+import zipfile
+from collections import Counter
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+from lxml import etree
+
+from bloemdata.cli import cli
+from bloemdata.exports.coded import CodedData
+from bloemdata.exports.qdc import code_guid
+from bloemdata.exports.qdpx import FILENAME, NAMESPACE, PROJECT_FILE
+from bloemdata.package import Package, refresh
+
+from .conftest import ROOT
+from .test_reliability import SECOND, add_second_coder
+
+XSD = ROOT.parent / "shared" / "refi-qda" / "Project-mrt2019.xsd"
+NS = {"q": NAMESPACE}
+INTERNAL = "internal://"
+
+
+def export(package_root: Path, outdir: Path) -> Path:
+    result = CliRunner().invoke(
+        cli, ["export", "qdpx", "--package", str(package_root), "--output", str(outdir)]
+    )
+    assert result.exit_code == 0, result.output
+    return outdir / FILENAME
+
+
+def unpack(path: Path) -> tuple[bytes, dict[str, bytes]]:
+    with zipfile.ZipFile(path) as archive:
+        files = {name: archive.read(name) for name in archive.namelist()}
+    return files.pop(PROJECT_FILE), files
+
+
+@pytest.fixture(scope="module")
+def shipped(tmp_path_factory) -> tuple[etree._Element, dict[str, bytes], bytes]:
+    qde, files = unpack(export(ROOT, tmp_path_factory.mktemp("qdpx")))
+    return etree.fromstring(qde), files, qde
+
+
+def source_text(files: dict[str, bytes], source: etree._Element) -> str:
+    path = source.get("plainTextPath")
+    assert path.startswith(INTERNAL)
+    return files["sources/" + path.removeprefix(INTERNAL)].decode("utf-8")
+
+
+def test_project_is_valid_against_the_xsd(shipped):
+    _, files, qde = shipped
+    schema = etree.XMLSchema(etree.parse(str(XSD)))
+    assert schema.validate(etree.fromstring(qde)), schema.error_log
+    assert files
+    assert all(name.startswith("sources/") for name in files)
+
+
+def test_every_guid_reference_resolves_and_guids_are_unique(shipped):
+    project, files, _ = shipped
+    defined = Counter(e.get("guid") for e in project.iter() if e.get("guid"))
+    assert max(defined.values()) == 1
+    references = [
+        e.get(attribute)
+        for e in project.iter()
+        for attribute in ("targetGUID", "creatingUser", "modifyingUser", "creatingUserGUID")
+        if e.get(attribute)
+    ]
+    assert references
+    assert set(references) <= set(defined)
+    paths = [e.get("plainTextPath") for e in project.iter() if e.get("plainTextPath")]
+    assert {"sources/" + p.removeprefix(INTERNAL) for p in paths} == set(files)
+
+
+def test_selection_offsets_give_each_statements_text(shipped, package):
+    project, files, _ = shipped
+    statements = {s["statement_id"]: s for s in CodedData.load(package).statements}
+    seen = []
+    for source in project.iterfind("q:Sources/q:TextSource", NS):
+        text = source_text(files, source)
+        for selection in source.iterfind("q:PlainTextSelection", NS):
+            start, end = int(selection.get("startPosition")), int(selection.get("endPosition"))
+            assert text[start:end] == statements[selection.get("name")]["text"]
+            seen.append(selection.get("name"))
+    assert sorted(seen) == sorted(statements)
+
+
+def test_one_coding_per_coder_and_code(shipped, package):
+    project, _, _ = shipped
+    users = {u.get("guid"): u.get("name") for u in project.iterfind("q:Users/q:User", NS)}
+    assert sorted(users.values()) == sorted(r["coder_id"] for r in package.rows("coders"))
+    exported = Counter()
+    for selection in project.iter(f"{{{NAMESPACE}}}PlainTextSelection"):
+        for coding in selection.iterfind("q:Coding", NS):
+            code = coding.find("q:CodeRef", NS).get("targetGUID")
+            exported[(selection.get("name"), code, users[coding.get("creatingUser")])] += 1
+    expected = Counter(
+        (r["statement_id"], code_guid(r["code_id"]), r["coder_id"]) for r in package.rows("codings")
+    )
+    assert exported == expected
+
+
+def test_raw_page_is_included_unchanged(shipped, package):
+    _, files, _ = shipped
+    raw = package.path_of("page-p010").read_bytes()
+    assert raw in files.values()
+
+
+def test_two_runs_are_byte_identical(root, tmp_path):
+    assert export(root, tmp_path / "a").read_bytes() == export(root, tmp_path / "b").read_bytes()
+
+
+def test_two_coders_each_code_their_selections(package_copy, tmp_path):
+    add_second_coder(package_copy)
+    project, _ = unpack(export(package_copy, tmp_path))
+    tree = etree.fromstring(project)
+    users = {u.get("name"): u.get("guid") for u in tree.iterfind("q:Users/q:User", NS)}
+    creators = Counter(c.get("creatingUser") for c in tree.iter(f"{{{NAMESPACE}}}Coding"))
+    rows = Package.load(package_copy).rows("codings")
+    assert creators[users[SECOND]] == sum(r["coder_id"] == SECOND for r in rows)
+    assert creators[users["maintainer-1"]] == sum(r["coder_id"] == "maintainer-1" for r in rows)
+
+
+def test_offsets_count_code_points_not_bytes(package_copy, tmp_path):
+    # Astral and combining characters before a statement shift UTF-8 and UTF-16 offsets.
+    path = package_copy / "datapackage" / "statements.csv"
+    with path.open(encoding="utf-8", newline="") as f:
+        rows = list(csv.DictReader(f))
+    rows[0]["text"] = "\U0001d518itbuiting – ‘é’ " + rows[0]["text"]
+    with path.open("w", encoding="utf-8", newline="") as f:
+        writer = csv.DictWriter(f, fieldnames=list(rows[0]), lineterminator="\n")
+        writer.writeheader()
+        writer.writerows(rows)
+    refresh(Package.load(package_copy))
+    project, files = unpack(export(package_copy, tmp_path))
+    texts = {r["statement_id"]: r["text"] for r in rows}
+    for source in etree.fromstring(project).iterfind("q:Sources/q:TextSource", NS):
+        text = source_text(files, source)
+        for selection in source.iterfind("q:PlainTextSelection", NS):
+            start, end = int(selection.get("startPosition")), int(selection.get("endPosition"))
+            assert text[start:end] == texts[selection.get("name")]
+
+
+def test_withdrawn_statements_are_left_out(package_copy, tmp_path):
+    path = package_copy / "datapackage" / "statements.csv"
+    text = path.read_text(encoding="utf-8")
+    head, first, rest = text.split("\n", 2)
+    assert first.endswith(",current,")
+    path.write_text(
+        f"{head}\n{first.removesuffix(',current,')},withdrawn,Test.\n{rest}", encoding="utf-8"
+    )
+    project, _ = unpack(export(package_copy, tmp_path))
+    names = [
+        s.get("name") for s in etree.fromstring(project).iter(f"{{{NAMESPACE}}}PlainTextSelection")
+    ]
+    assert "BL-p010-01" not in names
+    current = [r for r in Package.load(package_copy).rows("statements") if r["status"] == "current"]
+    assert len(names) == len(current) == len(rest.splitlines())
