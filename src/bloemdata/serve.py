@@ -7,15 +7,26 @@ Everything generated goes under `dist/`: the database, `metadata.json`, `inspect
 from __future__ import annotations
 
 import os
+import socket
 import subprocess
 import sys
+import time
+import urllib.request
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
 from bloemdata.build import DATABASE_NAME, DEFAULT_OUTPUT, BuildError, build
+from bloemdata.errors import BloemdataError
 from bloemdata.package import Package
 from bloemdata.site import PLUGINS_DIR, TEMPLATES_DIR
 from bloemdata.site.metadata import DOWNLOADS_MOUNT, write_metadata
+
+
+class ServeError(BloemdataError):
+    """Datasette could not be prepared or started."""
+
 
 DATASETTE = (sys.executable, "-m", "datasette")  # the Datasette installed beside bloemdata
 
@@ -71,7 +82,7 @@ def inspect(site: Site) -> None:
         check=False,
     )
     if result.returncode != 0:
-        raise BuildError(f"datasette inspect failed: {result.stderr.strip()}")
+        raise ServeError(f"datasette inspect failed: {result.stderr.strip()}")
 
 
 def datasette_args(
@@ -97,3 +108,55 @@ def run(args: list[str]) -> None:
     sys.stdout.flush()
     sys.stderr.flush()
     os.execv(args[0], args)  # noqa: S606 - args built by datasette_args
+
+
+def free_port(host: str = "127.0.0.1") -> int:
+    """A port nothing listens on right now (the OS picks it)."""
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
+        sock.bind((host, 0))
+        return int(sock.getsockname()[1])
+
+
+@contextmanager
+def running(
+    site: Site,
+    settings: dict[str, int | str] | None = None,
+    log: Path | None = None,
+    timeout: float = 60.0,
+) -> Iterator[str]:
+    """Run a real `datasette serve` for the site on a free loopback port; yield its base URL.
+
+    The server is stopped by its own PID when the block ends (for tests and benchmarks).
+    """
+    port = free_port()
+    url = f"http://127.0.0.1:{port}"
+    out = log.open("wb") if log else subprocess.DEVNULL
+    args = datasette_args(site, port=port, settings=settings)
+    process = subprocess.Popen(args, stdout=out, stderr=out)  # noqa: S603 - our own command
+    try:
+        _wait_until_up(process, url, timeout)
+        yield url
+    finally:
+        process.terminate()
+        try:
+            process.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait()
+        if log:
+            out.close()  # type: ignore[union-attr]
+
+
+def _wait_until_up(process: subprocess.Popen[bytes], url: str, timeout: float) -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            raise BuildError(
+                f"datasette exited with code {process.returncode} before serving {url}"
+            )
+        try:
+            with urllib.request.urlopen(f"{url}/-/versions.json", timeout=2):  # noqa: S310 - loopback
+                return
+        except OSError:
+            time.sleep(0.1)
+    raise ServeError(f"datasette did not answer at {url} within {timeout} s")
