@@ -1,0 +1,106 @@
+"""The release bundle: unzipped anywhere else it validates and its checksums verify."""
+
+from __future__ import annotations
+
+import sqlite3
+import subprocess
+import sys
+import zipfile
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from bloemdata.bundle import build_bundle
+from bloemdata.cli import cli
+from bloemdata.package import Package
+from tests.gitrepo import make_repo, set_version
+
+FRICTIONLESS = Path(sys.executable).parent / "frictionless"
+
+
+@pytest.fixture(scope="module")
+def bundle(root, tmp_path_factory) -> Path:
+    """The bundle of the real package's recorded release."""
+    path, report = build_bundle(root, tmp_path_factory.mktemp("dist"))
+    assert path is not None, [p.message for p in report.errors]
+    return path
+
+
+@pytest.fixture
+def unzipped(bundle, tmp_path) -> Path:
+    with zipfile.ZipFile(bundle) as archive:
+        archive.extractall(tmp_path / "elsewhere")
+    (folder,) = (tmp_path / "elsewhere").iterdir()
+    return folder
+
+
+def test_bundle_name_and_contents(bundle, root, package):
+    assert bundle.name == f"bloemdata-{package.version}.zip"
+    with zipfile.ZipFile(bundle) as archive:
+        names = {n.split("/", 1)[1] for n in archive.namelist()}
+    expected = {"datapackage.json", "CITATION.cff", "SHA256SUMS", "DATA_DICTIONARY.md"}
+    expected |= {"bloemdata.db", "CHANGELOG.md", "releases.json"}
+    expected |= {package.resource(n)["path"] for n in package.resource_names}
+    expected |= {f"schemas/{p.name}" for p in (root / "schemas").glob("*.json")}
+    assert expected <= names
+    assert any(n.startswith("exports/") and n.endswith(".qdpx") for n in names)
+
+
+def test_checksums_verify_elsewhere(unzipped):
+    done = subprocess.run(
+        ["sha256sum", "-c", "--strict", "SHA256SUMS"],
+        cwd=unzipped,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert done.returncode == 0, done.stdout + done.stderr
+    listed = {line.split("  ", 1)[1] for line in (unzipped / "SHA256SUMS").read_text().splitlines()}
+    on_disk = {p.relative_to(unzipped).as_posix() for p in unzipped.rglob("*") if p.is_file()}
+    assert listed == on_disk - {"SHA256SUMS"}
+
+
+def test_checksums_catch_a_changed_file(unzipped):
+    path = unzipped / "datapackage" / "codes.csv"
+    path.write_bytes(path.read_bytes() + b"\n")
+    done = subprocess.run(["sha256sum", "-c", "--quiet", "SHA256SUMS"], cwd=unzipped, check=False)
+    assert done.returncode != 0
+
+
+def test_frictionless_validates_elsewhere(unzipped):
+    done = subprocess.run(
+        [str(FRICTIONLESS), "validate", "--json", "datapackage.json"],
+        cwd=unzipped,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert done.returncode == 0, done.stdout[-3000:]
+    assert '"valid": true' in done.stdout
+
+
+def test_bundled_database_and_dictionary(unzipped, package):
+    with sqlite3.connect(unzipped / "bloemdata.db") as conn:
+        (count,) = conn.execute("SELECT count(*) FROM statements").fetchone()
+    conn.close()
+    assert count == len(package.rows("statements"))
+    assert f"Version {package.version}" in (unzipped / "DATA_DICTIONARY.md").read_text()
+
+
+def test_same_release_same_bytes(bundle, root, tmp_path):
+    again, _ = build_bundle(root, tmp_path)
+    assert again is not None
+    assert again.read_bytes() == bundle.read_bytes()
+
+
+def test_unrecorded_version_is_refused(root, tmp_path):
+    repo = make_repo(root, tmp_path / "repo")
+    set_version(repo, "1.0.1")
+    result = CliRunner().invoke(
+        cli, ["bundle", "--package", str(repo), "--output", str(tmp_path / "dist")]
+    )
+    assert result.exit_code == 1
+    assert "bundle-version-not-recorded" in result.output
+    assert not (tmp_path / "dist").exists() or not any((tmp_path / "dist").iterdir())
+    assert Package.load(repo).version == "1.0.1"
