@@ -62,6 +62,8 @@ def test_version_agrees_everywhere(root, package):
     pyproject = (root / "pyproject.toml").read_text(encoding="utf-8")
     assert re.search(r'^version = "([^"]+)"$', pyproject, re.MULTILINE)[1] == package.version
     assert bloemdata.__version__ == package.version
+    lock = (root / "uv.lock").read_text(encoding="utf-8")
+    assert f'name = "bloemdata"\nversion = "{package.version}"\n' in lock
 
 
 def test_changelog_and_citation_are_generated(root, package):
@@ -300,3 +302,20 @@ def test_record_command(repo):
     assert again.exit_code == 1
     assert "release-version-not-bumped" not in again.output
     assert "release-already-recorded" in again.output
+
+
+def test_record_sets_the_version_everywhere(root, repo):
+    init = repo / "src" / "bloemdata" / "__init__.py"
+    init.parent.mkdir(parents=True)
+    for source, target in (
+        (root / "pyproject.toml", repo / "pyproject.toml"),
+        (root / "uv.lock", repo / "uv.lock"),
+        (root / "src" / "bloemdata" / "__init__.py", init),
+    ):
+        target.write_text(source.read_text(encoding="utf-8"), encoding="utf-8")
+    commit(repo, "python project files")
+    plant_changes(repo)
+    assert record(repo, "1.1.0", summary="Planted.").valid
+    for path in (repo / "pyproject.toml", repo / "uv.lock", init):
+        assert '"1.1.0"' in path.read_text(encoding="utf-8"), path
+    assert check(repo).valid

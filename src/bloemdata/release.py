@@ -50,6 +50,8 @@ PYPROJECT = "pyproject.toml"
 INIT = "src/bloemdata/__init__.py"
 _PYPROJECT_VERSION = re.compile(r'^version = "([^"]*)"$', re.MULTILINE)
 _INIT_VERSION = re.compile(r'^__version__ = "([^"]*)"$', re.MULTILINE)
+LOCK = "uv.lock"
+_LOCK_VERSION = re.compile(r'^name = "bloemdata"\nversion = "([^"]*)"$', re.MULTILINE)
 
 
 # --- the history -------------------------------------------------------------------------------
@@ -371,9 +373,13 @@ def _reused_ids(package: Package, history: History, old: Package | None) -> list
 
 
 def _version_agreement(root: Path, version: str) -> list[Problem]:
-    """pyproject.toml and __init__.py, where present, carry the package's version."""
+    """pyproject.toml, uv.lock and __init__.py, where present, carry the package's version."""
     problems = []
-    for relative, pattern in ((PYPROJECT, _PYPROJECT_VERSION), (INIT, _INIT_VERSION)):
+    for relative, pattern in (
+        (PYPROJECT, _PYPROJECT_VERSION),
+        (LOCK, _LOCK_VERSION),
+        (INIT, _INIT_VERSION),
+    ):
         path = root / relative
         if not path.is_file():
             continue
@@ -488,13 +494,15 @@ def change_notes(diff: Diff) -> list[str]:
 
 
 def set_version(root: Path, version: str) -> list[str]:
-    """Write `version` into datapackage.json and, where present, pyproject.toml and __init__.py."""
+    """Write `version` into datapackage.json and, where present, pyproject.toml, uv.lock and
+    __init__.py (the lock names the project's own version: left alone it goes stale)."""
     package = Package.load(root)
     package.descriptor["version"] = version
     write_descriptor(package)
     written = [DESCRIPTOR]
     for relative, pattern, line in (
         (PYPROJECT, _PYPROJECT_VERSION, f'version = "{version}"'),
+        (LOCK, _LOCK_VERSION, f'name = "bloemdata"\nversion = "{version}"'),
         (INIT, _INIT_VERSION, f'__version__ = "{version}"'),
     ):
         path = root / relative
