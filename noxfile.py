@@ -58,6 +58,7 @@ def validate(session: nox.Session) -> None:
     """Validate the package: bloemdata's report, and frictionless as the independent check."""
     install(session)
     session.run("frictionless", "validate", "datapackage.json")
+    session.run("bloemdata", "release", "check")
 
 
 @nox.session(python=PYTHON)
@@ -65,3 +66,23 @@ def serve(session: nox.Session) -> None:
     """Validate, build and serve the data in Datasette at http://127.0.0.1:8001 (args: options)."""
     install(session)
     session.run("bloemdata", "serve", *session.posargs)
+
+
+@nox.session(python=PYTHON)
+def release(session: nox.Session) -> None:
+    """Make release X.Y.Z: check, set the version, record it, CHANGELOG, CITATION, bundle.
+
+    Usage: nox -s release -- X.Y.Z --summary "One line" [--note "A CHANGELOG line"]...
+    Run `nox` (lint, tests, validate) first: this session re-runs the data checks only. Nothing
+    is written when a check fails; afterwards commit the changed files and tag vX.Y.Z.
+    """
+    if not session.posargs:
+        session.error('Usage: nox -s release -- X.Y.Z --summary "One line"')
+    version, *options = session.posargs
+    install(session)
+    session.run("frictionless", "validate", "datapackage.json")
+    session.run("bloemdata", "release", "check", "--version", version)
+    session.run("bloemdata", "release", "record", version, *options)
+    session.run("bloemdata", "dictionary")
+    session.run("bloemdata", "bundle")
+    session.log(f"Release {version} recorded: commit it, then `git tag v{version}`.")
