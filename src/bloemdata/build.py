@@ -18,6 +18,13 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from bloemdata.diff import (
+    CHANGES_DESCRIPTION,
+    CHANGES_SCHEMA,
+    CHANGES_TABLE,
+    CHANGES_TITLE,
+    changes_table_rows,
+)
 from bloemdata.errors import BloemdataError
 from bloemdata.package import DESCRIPTOR, Package
 from bloemdata.report import Report
@@ -73,6 +80,14 @@ DOWNLOAD_WRITERS: list[DownloadWriter] = []
 def register_table(table: ExtraTable) -> None:
     """Add a table to every build (and to the Datasette metadata); idempotent by name."""
     EXTRA_TABLES[:] = [t for t in EXTRA_TABLES if t.name != table.name] + [table]
+
+
+# What changed between releases, for users browsing versions (bloemdata.diff, issue 6).
+register_table(
+    ExtraTable(
+        CHANGES_TABLE, CHANGES_TITLE, CHANGES_DESCRIPTION, CHANGES_SCHEMA, changes_table_rows
+    )
+)
 
 
 def register_download_writer(writer: DownloadWriter) -> None:

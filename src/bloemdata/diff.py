@@ -633,6 +633,7 @@ def open_version(spec: str, root: Path) -> Iterator[tuple[Package, str]]:
 
 CHANGES_TABLE = "changes"
 CHANGES_COLUMNS: dict[str, str] = {
+    "change_id": "Number of the change: oldest pair of versions first, in diff order.",
     "from_version": "Version the change is made from (the earlier release).",
     "to_version": "Version the change leads to: a recorded release, or the working tree.",
     "released": "1 when to_version is a recorded release, 0 for unreleased changes.",
@@ -649,7 +650,16 @@ CHANGES_COLUMNS: dict[str, str] = {
     "word_diff": "Word-level diff of a text change: [-removed words-] {+added words+}.",
     "message": "The change in plain words.",
 }
-_REQUIRED = ("from_version", "to_version", "released", "level", "kind", "resource", "item")
+_REQUIRED = (
+    "change_id",
+    "from_version",
+    "to_version",
+    "released",
+    "level",
+    "kind",
+    "resource",
+    "item",
+)
 
 
 CHANGES_TITLE = "Changes between versions"
@@ -663,12 +673,13 @@ CHANGES_SCHEMA = schema_from_descriptor(
         "fields": [
             {
                 "name": name,
-                "type": "integer" if name == "released" else "string",
+                "type": "integer" if name in ("change_id", "released") else "string",
                 "description": description,
                 **({"constraints": {"required": True}} if name in _REQUIRED else {}),
             }
             for name, description in CHANGES_COLUMNS.items()
         ],
+        "primaryKey": ["change_id"],
     }
 )
 
@@ -699,11 +710,12 @@ def changes_table_rows(package: Package) -> list[dict[str, Any]]:
     # release builds on this module; imported here so the two modules do not import each other.
     from bloemdata.release import history_diffs  # noqa: PLC0415
 
-    return [
+    rows = [
         row
         for diff, released in history_diffs(package.root)
         for row in changes_rows(diff, released)
     ]
+    return [{"change_id": number, **row} for number, row in enumerate(rows, start=1)]
 
 
 def write_changes_table(target: sqlite3.Connection | Path | str, root: Path | str) -> int:
@@ -716,6 +728,7 @@ def write_changes_table(target: sqlite3.Connection | Path | str, root: Path | st
     conn = target if isinstance(target, sqlite3.Connection) else sqlite3.connect(target)
     try:
         columns = ", ".join(f'"{f.name}" {f.sqlite_type}' for f in CHANGES_SCHEMA.fields)
+        columns += ', PRIMARY KEY ("change_id")'
         conn.execute(f'DROP TABLE IF EXISTS "{CHANGES_TABLE}"')
         conn.execute(f'CREATE TABLE "{CHANGES_TABLE}" ({columns})')
         names = ", ".join(f'"{name}"' for name in CHANGES_COLUMNS)
