@@ -1,0 +1,1 @@
+"""Benchmarks (`nox -s bench`): synthetic packages at scale and the suite that measures them."""
