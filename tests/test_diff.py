@@ -171,3 +171,19 @@ def test_changes_table_holds_unreleased_changes(root, repo):
 def test_every_changes_column_is_described():
     assert [f.name for f in CHANGES_SCHEMA.fields] == list(CHANGES_COLUMNS)
     assert all(f.description for f in CHANGES_SCHEMA.fields)
+
+
+def test_changes_table_of_a_release_recorded_but_not_committed(root, tmp_path):
+    """The release session builds the bundle before the commit: the release is the work tree."""
+    from bloemdata.release import record
+
+    repo = make_repo(root, tmp_path / "repo")
+    plant_changes(repo)
+    assert record(repo, "1.1.0", summary="Planted.").valid
+    db = tmp_path / "changes.db"
+    written = write_changes_table(db, repo)
+    with sqlite3.connect(db) as conn:
+        pairs = set(conn.execute("SELECT from_version, to_version, released FROM changes"))
+    conn.close()
+    assert written == len(PLANTED) + _added_codings(root)
+    assert pairs == {("1.0.0", "1.1.0", 1)}

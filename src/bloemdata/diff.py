@@ -505,6 +505,8 @@ def _headline(diff: Diff) -> str:
 
 
 def _detail(change: Change, style: str) -> str:
+    if change.kind == "statement-withdrawn":
+        return change.message
     if change.words:
         return f"{change.field}: {render_words(change.words, style)}"
     if change.kind in ("statement-added", "statement-removed"):

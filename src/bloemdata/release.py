@@ -212,11 +212,15 @@ def release_tree(root: Path, release: Release) -> Iterator[Package | None]:
         with tempfile.TemporaryDirectory(prefix="bloemdata-release-") as tmp:
             materialise(top, commit, Path(tmp))
             package = Package.load(Path(tmp) / relative)
-            recorded = snapshot(package)
-            if (recorded["resources"], recorded["schemas"]) == (release.resources, release.schemas):
+            if _is_release(package, release):
                 yield package
                 return
     yield None
+
+
+def _is_release(package: Package, release: Release) -> bool:
+    current = snapshot(package)
+    return (current["resources"], current["schemas"]) == (release.resources, release.schemas)
 
 
 def history_diffs(root: Path) -> list[tuple[Diff, bool]]:
@@ -229,6 +233,8 @@ def history_diffs(root: Path) -> list[tuple[Diff, bool]]:
     diffs: list[tuple[Diff, bool]] = []
     with ExitStack() as stack:
         trees = [stack.enter_context(release_tree(root, r)) for r in history.releases]
+        if trees and trees[-1] is None and _is_release(working, history.releases[-1]):
+            trees[-1] = working  # recorded, not yet committed: the working tree is the release
         pairs = zip(pairwise(trees), pairwise(history.releases), strict=True)
         for (a, b), (ra, rb) in pairs:
             if a is not None and b is not None:
