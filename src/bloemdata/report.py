@@ -46,6 +46,10 @@ class Report:
 
     problems: list[Problem] = field(default_factory=list)
     checked: list[str] = field(default_factory=list)  # resources looked at
+    # The package could not be read as described (no or broken descriptor, a file that cannot be
+    # opened): the problems say why, but checks were skipped, so the CLI exits 2, not 1.
+    could_not_run: bool = False
+    notes: list[str] = field(default_factory=list)  # checks skipped and why (not problems)
 
     def add(self, problem: Problem) -> None:
         self.problems.append(problem)
@@ -77,7 +81,9 @@ class Report:
             "valid": self.valid,
             "errors": len(self.errors),
             "warnings": len(self.warnings),
+            "could_not_run": self.could_not_run,
             "checked": self.checked,
+            "notes": self.notes,
             "problems": [p.to_dict() for p in sorted(self.problems, key=_sort_key)],
         }
 
@@ -88,6 +94,8 @@ def _sort_key(p: Problem) -> tuple[str, int, str, str]:
 
 def _summary(report: Report) -> str:
     verdict = "VALID" if report.valid else "INVALID"
+    if report.could_not_run:
+        verdict = "COULD NOT RUN"
     return f"{verdict}: {len(report.errors)} error(s), {len(report.warnings)} warning(s)"
 
 
@@ -100,6 +108,8 @@ def render_text(report: Report) -> str:
             row = "-" if p.row is None else str(p.row)
             where = f"row {row:>5}  {p.field or '-':<18}"
             lines.append(f"  {p.severity.value:<7} {where} {p.rule:<28} {p.message}")
+    if report.notes:
+        lines += ["", "notes", *(f"  {note}" for note in report.notes)]
     return "\n".join(lines) + "\n"
 
 
@@ -125,6 +135,8 @@ def render_markdown(report: Report) -> str:
             for p in problems
         ]
         lines.append("")
+    if report.notes:
+        lines += ["Notes:", "", *(f"- {_md_escape(note)}" for note in report.notes)]
     return "\n".join(lines).rstrip("\n") + "\n"
 
 
