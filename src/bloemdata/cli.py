@@ -346,3 +346,45 @@ def bundle_command(package_path: Path, output: Path) -> None:
     if path is None:
         _exit_with_report(report, "text")
     click.echo(f"Wrote {path}")
+
+
+@cli.command(name="validate")
+@PACKAGE_OPTION
+@click.option(
+    "--format",
+    "output_format",
+    type=click.Choice(sorted(REPORT_RENDERERS)),
+    default="text",
+    show_default=True,
+    help="text: a table per resource; json: for machines; markdown: for CI summaries.",
+)
+@click.option(
+    "--frictionless/--no-frictionless",
+    "run_frictionless",
+    default=None,
+    help="Also run the frictionless validator (default: when the package is at most 5 MB).",
+)
+@click.option("--list-rules", is_flag=True, help="Print every rule (Markdown table) and exit.")
+def validate_command(
+    package_path: Path, output_format: str, run_frictionless: bool | None, list_rules: bool
+) -> None:
+    """Check the package: files, schemas (Pandera), text, provenance, coding, docs, frictionless.
+
+    Exit 0 when valid (warnings allowed), 1 when there are errors, 2 when it cannot run (no or
+    broken datapackage.json, a file that cannot be read, bad arguments).
+
+    Example: bloemdata validate --format markdown
+    """
+    # imported here: polars, pandera and frictionless take a second to import
+    from bloemdata.rules import rules_markdown  # noqa: PLC0415
+    from bloemdata.validate import validate  # noqa: PLC0415
+
+    if list_rules:
+        click.echo(rules_markdown(), nl=False)
+        return
+    report = validate(package_path, frictionless=run_frictionless)
+    click.echo(REPORT_RENDERERS[output_format](report), nl=False)
+    if report.could_not_run:
+        raise SystemExit(2)
+    if not report.valid:
+        raise SystemExit(1)

@@ -1,8 +1,8 @@
 """Text hygiene of every string cell: what Table Schema cannot say about a verbatim transcription.
 
 Each rule is a vectorised polars expression that is true where a cell breaks it, so it runs over a
-million cells at once; `bloemdata.pandera_schema` registers each as a Pandera check on every
-string field. `locate` runs in Python only on the few failing cells, to say where in the cell.
+million cells at once. `bloemdata.pandera_schema` runs them together as one registered Pandera
+check on every string field and sorts the failing cells into these rules. `locate` runs in Python only on the few failing cells, to say where in the cell.
 
 The source prints typographic quotes (‘ ’), and ’ doubles as an apostrophe (`Ngo’s`,
 `programma’s`, `’t`), so quote balance is counted after removing apostrophes. Real hyphens
