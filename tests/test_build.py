@@ -281,7 +281,10 @@ def test_cli_build_refuses_an_invalid_package(package_copy: Path, tmp_path: Path
 
 
 def test_build_refuses_before_writing(package_copy: Path, tmp_path: Path) -> None:
-    (package_copy / "datapackage" / "codes.csv").write_text("code_id\n", encoding="utf-8")
+    codes = package_copy / "datapackage" / "codes.csv"
+    codes.write_text(
+        codes.read_text(encoding="utf-8").replace(",true,", ",yes,", 1), encoding="utf-8"
+    )
     with pytest.raises(BuildError, match="invalid"):
         build(package_copy, tmp_path / "bloemdata.db")
     assert not (tmp_path / "bloemdata.db").exists()

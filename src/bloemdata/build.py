@@ -299,11 +299,10 @@ def dimensions(package: Package) -> list[str]:
 def views(package: Package) -> list[View]:
     """The views, generated for the codebook's dimensions."""
     dims = dimensions(package)
+    # Aggregates over a join, not correlated subqueries: SQLite 3.40 returns no rows for
+    # Datasette's array-facet query over a view built from correlated subqueries.
     per_dimension = ",\n".join(
-        f"  (SELECT json_group_array(code_id) FROM (SELECT c.code_id FROM codings c "  # noqa: S608
-        f"JOIN codes k ON k.code_id = c.code_id WHERE c.statement_id = s.statement_id "
-        f"AND c.coder_id IS g.coder_id AND c.round IS g.round AND k.dimension = {_literal(d)} "
-        f"ORDER BY k.rowid)) AS {_q(d)}"
+        f"  json_group_array(g.code_id) FILTER (WHERE g.dimension = {_literal(d)}) AS {_q(d)}"
         for d in dims
     )
     current = "s.status = 'current'"
@@ -332,8 +331,10 @@ def views(package: Package) -> list[View]:
             sql=(
                 "SELECT s.statement_id, g.coder_id, g.round, s.section_id, s.page, s.text, "  # noqa: S608
                 f"s.text_en,\n{per_dimension}\nFROM statements s LEFT JOIN "
-                "(SELECT DISTINCT statement_id, coder_id, round FROM codings) g "
+                "(SELECT c.statement_id, c.coder_id, c.round, c.code_id, k.dimension "
+                "FROM codings c JOIN codes k ON k.code_id = c.code_id ORDER BY k.rowid) g "
                 f"ON g.statement_id = s.statement_id\nWHERE {current}\n"
+                "GROUP BY s.statement_id, g.coder_id, g.round\n"
                 "ORDER BY s.rowid, g.coder_id, g.round"
             ),
         ),
