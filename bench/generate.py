@@ -43,7 +43,7 @@ ROOT = Path(__file__).resolve().parents[1]
 DEFAULT_BASE = Path(tempfile.gettempdir()) / "bloemdata-bench"
 DEFAULT_SEED = 20261128
 # Bump when the output for a given size and seed changes: cached packages are then regenerated.
-GENERATOR_VERSION = 1
+GENERATOR_VERSION = 2
 SIZES = {"1k": 1_000, "10k": 10_000, "100k": 100_000, "1M": 1_000_000}
 MAX_PAGES = 999  # the statement id holds the page in 3 digits
 MAX_PER_PAGE = 999  # and the number on the page in at most 3
@@ -257,20 +257,20 @@ class _Writer:
             left_over = count - len(made)
             roll = rng.random()
             if left_over == 1 or roll < 0.25:  # a pair needs two: never overshoot
-                nl, en = self._statement_text(3, 10)
+                nl, en = self._statement_text(4, 10)
                 text = " ".join(nl)
                 lines.append(text)
                 made.append(("unknown", [(len(lines), 0, len(text), None)], text, en))
             elif roll < 0.35:
-                nl, en = self._statement_text(8, 30)
+                nl, en = self._statement_text(5, 20)
                 fragments = []
                 for piece, join in self._pieces(nl):
                     lines.append(piece + self._trailing())
                     fragments.append((len(lines), 0, len(piece), join))
                 made.append(("left", fragments, " ".join(nl), en))
             else:
-                l_nl, l_en = self._statement_text(8, 30)
-                r_nl, r_en = self._statement_text(8, 30)
+                l_nl, l_en = self._statement_text(5, 20)
+                r_nl, r_en = self._statement_text(5, 20)
                 left, right = self._pieces(l_nl), self._pieces(r_nl)
                 l_frags, r_frags = [], []
                 for row in range(max(len(left), len(right))):
