@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import csv
 import os
 import shutil
 from pathlib import Path
@@ -51,3 +52,43 @@ def package_copy(tmp_path: Path) -> Path:
     shutil.copytree(ROOT / "datapackage", target / "datapackage")
     shutil.copytree(ROOT / "schemas", target / "schemas")
     return target
+
+
+class Planter:
+    """Edits CSV tables of a package copy, to plant one problem (rows are 1-based data rows)."""
+
+    def __init__(self, root: Path) -> None:
+        self.root = root
+
+    def path(self, table: str) -> Path:
+        return self.root / "datapackage" / f"{table}.csv"
+
+    def rows(self, table: str) -> list[dict[str, str]]:
+        with self.path(table).open(encoding="utf-8", newline="") as handle:
+            return list(csv.DictReader(handle))
+
+    def write(self, table: str, rows: list[dict[str, str]]) -> None:
+        with self.path(table).open(encoding="utf-8", newline="") as handle:
+            header = next(csv.reader(handle))
+        with self.path(table).open("w", encoding="utf-8", newline="") as handle:
+            writer = csv.DictWriter(handle, fieldnames=header, lineterminator="\n")
+            writer.writeheader()
+            writer.writerows(rows)
+
+    def cell(self, table: str, row: int, field: str, value: str) -> str:
+        """Set one cell; return its old value."""
+        rows = self.rows(table)
+        old = rows[row - 1][field]
+        rows[row - 1][field] = value
+        self.write(table, rows)
+        return old
+
+    def row_of(self, table: str, field: str, value: str) -> int:
+        """The 1-based data row whose `field` is `value`."""
+        return next(i for i, r in enumerate(self.rows(table), start=1) if r[field] == value)
+
+
+@pytest.fixture
+def plant(package_copy: Path) -> Planter:
+    """A Planter on a fresh package copy (`plant.root`)."""
+    return Planter(package_copy)
