@@ -73,14 +73,15 @@ def release(session: nox.Session) -> None:
     """Make release X.Y.Z: check, set the version, record it, CHANGELOG, CITATION, bundle.
 
     Usage: nox -s release -- X.Y.Z --summary "One line" [--note "A CHANGELOG line"]...
-    Run `nox` (lint, tests, validate) first: this session re-runs the data checks only. Nothing
+    Run `nox` (lint, tests, validate) first: this session re-runs the data checks only
+    (`bloemdata validate` with frictionless, and the release rules for X.Y.Z). Nothing
     is written when a check fails; afterwards commit the changed files and tag vX.Y.Z.
     """
     if not session.posargs:
         session.error('Usage: nox -s release -- X.Y.Z --summary "One line"')
     version, *options = session.posargs
     install(session)
-    session.run("frictionless", "validate", "datapackage.json")
+    session.run("bloemdata", "validate", "--frictionless")
     session.run("bloemdata", "release", "check", "--version", version)
     session.run("bloemdata", "release", "record", version, *options)
     session.run("bloemdata", "dictionary")

@@ -14,7 +14,7 @@ from click.testing import CliRunner
 from bloemdata.bundle import build_bundle
 from bloemdata.cli import cli
 from bloemdata.package import Package
-from tests.gitrepo import make_repo, set_version
+from tests.gitrepo import make_repo, read_rows, set_version, write_rows
 
 FRICTIONLESS = Path(sys.executable).parent / "frictionless"
 
@@ -104,3 +104,16 @@ def test_unrecorded_version_is_refused(root, tmp_path):
     assert "bundle-version-not-recorded" in result.output
     assert not (tmp_path / "dist").exists() or not any((tmp_path / "dist").iterdir())
     assert Package.load(repo).version == "1.0.1"
+
+
+def test_invalid_package_is_refused(root, tmp_path):
+    repo = make_repo(root, tmp_path / "repo")
+    rows = read_rows(repo, "statements")
+    rows[0]["text"] = "Tekst die niet op de pagina staat."  # its anchor rebuilds other words
+    write_rows(repo, "statements", rows)
+    path, report = build_bundle(repo, tmp_path / "dist")
+    assert path is None
+    assert not (tmp_path / "dist").exists()
+    found = {(p.source, p.resource, p.field) for p in report.errors}
+    assert any(source not in {"release", "bundle"} for source, _, _ in found)
+    assert any(resource == "statements" and field == "text" for _, resource, field in found)

@@ -72,9 +72,16 @@ def stage(package: Package, target: Path) -> list[str]:
 
 
 def build_bundle(root: Path | str = ".", outdir: Path | str = "dist") -> tuple[Path | None, Report]:
-    """Check the release, then write `outdir/bloemdata-X.Y.Z.zip`. Nothing is written if invalid."""
+    """Validate the package and the release rules, then write `outdir/bloemdata-X.Y.Z.zip`.
+
+    Nothing is written when the report has errors.
+    """
+    # imported here: the validator loads polars, pandera and frictionless (slow for other commands)
+    from bloemdata.validate import validate  # noqa: PLC0415
+
     package = Package.load(root)
-    report = check(package.root)
+    report = validate(package.root)
+    report.extend(check(package.root).problems)
     release = load_history(package.root).get(package.version)
     if release is None:
         report.add(
