@@ -267,8 +267,7 @@ def failures_to_problems(
             problems += _text_problems(rows, resource)
             continue
         if name in {"field_uniqueness", "multiple_fields_uniqueness"}:
-            # Pandera's polars backend reports every copy; like frictionless, blame the repeats.
-            rows = rows.filter(pl.col("index") != pl.col("index").min().over("failure_case"))
+            rows = _repeats(rows, schema.primary_key if name.startswith("multiple") else ())
         for case in rows.iter_rows(named=True):
             row = None if case["index"] is None else case["index"] + 1
             problems.append(
@@ -282,6 +281,16 @@ def failures_to_problems(
                 )
             )
     return problems
+
+
+def _repeats(rows: pl.DataFrame, key: tuple[str, ...]) -> pl.DataFrame:
+    """Pandera's polars backend reports every copy; like frictionless, blame the repeats only."""
+    if key:  # the failure case is the whole row as JSON: compare the key fields only
+        values = [
+            json.dumps([json.loads(case).get(k) for k in key]) for case in rows["failure_case"]
+        ]
+        rows = rows.with_columns(pl.Series("failure_case", values))
+    return rows.filter(pl.col("index") != pl.col("index").min().over("failure_case"))
 
 
 def _text_problems(failures: pl.DataFrame, resource: str) -> list[Problem]:
@@ -317,12 +326,12 @@ def _problem(
     f = schema.field(column) if column in schema.names else None
     if name == "not_nullable" and f is not None:
         rule = t.REQUIRED if f.required else t.PRIMARY_KEY_NULL
-        return rule.problem(resource, row, column, field=column)
+        return rule.problem(resource, row, column, name=column)
     if name == "field_uniqueness":
         return t.UNIQUE.problem(resource, row, column, value=excerpt(value))
     if name == "multiple_fields_uniqueness":
-        key = json.loads(value) if value else {}
-        shown = ", ".join(f"{k}={key.get(k)!s}" for k in schema.primary_key)
+        key = json.loads(value) if value else []  # the key's values, from _repeats
+        shown = ", ".join(f"{k}={v}" for k, v in zip(schema.primary_key, key, strict=False))
         return t.PRIMARY_KEY.problem(
             resource, row, ",".join(schema.primary_key), value=excerpt(f"({shown})")
         )

@@ -58,7 +58,7 @@ PRIMARY_KEY_NULL = register(
     "primary-key-null",
     GROUP,
     "no field of a primary key is empty (frictionless lets nulls into composite keys)",
-    "primary key field {field} is empty",
+    "primary key field {name} is empty",
 )
 PANDERA = register(
     "pandera-check",
