@@ -1,0 +1,545 @@
+"""The benchmark suite of issue 8: bloemdata against its yardsticks, side by side, in one run.
+
+For each size of synthetic package (`bench/generate.py`), every measurement is a whole process
+(median of several runs where cheap), with its peak memory (the kernel's max RSS of the child,
+from `os.wait4`, the figure `/usr/bin/time -v` prints):
+
+* `bloemdata validate --no-frictionless` (the fast path: every Table Schema constraint, keys,
+  foreign keys, domain rules) against `frictionless validate` and against a `polars.read_csv` of
+  the same files (the parse floor, `bench/baselines.py`);
+* `bloemdata build` (which validates first) against a plain `sqlite3` bulk load of the same rows;
+* at 100k and 1M: Datasette p50/p95 of the table page, facets, search, each canned query and the
+  dashboard with its charts' queries, on a real `datasette` process on a free loopback port
+  (started and stopped by its PID through `bloemdata.serve.running`).
+
+Also the real package: `bloemdata validate` as a fresh process, and (with `--with-nox`) `nox`, all
+default sessions with environments reused. The table is printed; the JSON (with ratios and every
+goal of the issue marked met or missed) goes to `bench-results/` or `--json`.
+
+Example: python -m bench.run --sizes 1k,10k --skip-frictionless-above 100k
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import os
+import platform
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Callable
+from dataclasses import asdict, dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlencode
+
+import click
+
+from bench import generate
+
+ROOT = Path(__file__).resolve().parents[1]
+BIN = Path(sys.executable).parent
+PYTHON = sys.executable
+LARGE = 1_000_000 * 0.9  # from here on a measurement runs once (the 1M package has 998,001)
+DATASETTE_SIZES = "100k,1M"
+# Example values for the canned queries' parameters.
+PARAM_VALUES = {
+    "code_id": "topic-signalling",
+    "dimension": "topic",
+    "dimension_a": "topic",
+    "dimension_b": "exploitation",
+    "q": "uitbuiting",
+}
+SEARCH_TERM = "uitbuiting"
+
+
+@dataclass
+class Run:
+    """One process: wall seconds, peak resident memory and exit code."""
+
+    seconds: float
+    peak_mb: float
+    rc: int
+
+
+@dataclass
+class Measurement:
+    """Several runs of one command; the median time and the largest peak memory."""
+
+    name: str
+    command: list[str]
+    runs: list[Run] = field(default_factory=list)
+    stderr_tail: str = ""
+
+    @property
+    def seconds(self) -> float:
+        return statistics.median(r.seconds for r in self.runs)
+
+    @property
+    def peak_mb(self) -> float:
+        return max(r.peak_mb for r in self.runs)
+
+    @property
+    def ok(self) -> bool:
+        return all(r.rc == 0 for r in self.runs)
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "command": self.command,
+            "median_s": round(self.seconds, 3),
+            "peak_mb": round(self.peak_mb, 1),
+            "exit_codes": [r.rc for r in self.runs],
+            "runs": [asdict(r) for r in self.runs],
+            **({"stderr_tail": self.stderr_tail} if not self.ok else {}),
+        }
+
+
+def run_once(command: list[str], cwd: Path | None = None) -> tuple[Run, str]:
+    """Run a command as a fresh child; its wall time, peak RSS (os.wait4) and stderr tail."""
+    with tempfile.TemporaryFile() as err:
+        started = time.perf_counter()
+        process = subprocess.Popen(command, cwd=cwd, stdout=subprocess.DEVNULL, stderr=err)
+        _, status, usage = os.wait4(process.pid, 0)
+        seconds = time.perf_counter() - started
+        process.returncode = os.waitstatus_to_exitcode(status)  # reaped here, not by Popen
+        err.seek(0)
+        tail = err.read()[-2000:].decode("utf-8", "replace")
+    return Run(seconds, usage.ru_maxrss / 1024, process.returncode), tail
+
+
+def measure(name: str, command: list[str], runs: int, cwd: Path | None = None) -> Measurement:
+    result = Measurement(name, command)
+    for _ in range(runs):
+        run, tail = run_once(command, cwd)
+        result.runs.append(run)
+        if run.rc != 0:
+            result.stderr_tail = tail
+            break  # a failing command is not timed again
+    return result
+
+
+# --- Datasette -------------------------------------------------------------------------------
+
+
+def datasette_urls(package_path: Path) -> dict[str, str]:
+    """Label -> path of every page the goal names: table, facets, search, canned queries, dashboard
+    and the queries its charts run (datasette-dashboards fetches each as JSON)."""
+    from bloemdata.build import DATABASE_NAME  # noqa: PLC0415 - heavy imports only when serving
+    from bloemdata.package import Package  # noqa: PLC0415
+    from bloemdata.site.metadata import DASHBOARD, canned_queries, dashboard  # noqa: PLC0415
+
+    package = Package.load(package_path)
+    db = f"/{DATABASE_NAME}"
+    urls = {
+        "table: statements": f"{db}/statements",
+        "table: codings": f"{db}/codings",
+        "facet: codings by code_id": f"{db}/codings?_facet=code_id",
+        "facet: statement_codes valence (array)": f"{db}/statement_codes?_facet_array=valence",
+        "search: statements": f"{db}/statements?_search={SEARCH_TERM}",
+    }
+    for name, query in canned_queries(package).items():
+        params = {p: PARAM_VALUES.get(p, "") for p in query.get("params", [])}
+        urls[f"canned: {name}"] = f"{db}/{name}" + (f"?{urlencode(params)}" if params else "")
+    urls["dashboard: page"] = f"/-/dashboards/{DASHBOARD}"
+    for chart_id, chart in dashboard(package)["charts"].items():
+        sql = urlencode({"sql": chart["query"], "_shape": "objects"})
+        urls[f"dashboard chart: {chart_id}"] = f"/{chart['db']}.json?{sql}"
+    return urls
+
+
+def percentile(values: list[float], q: float) -> float:
+    """Nearest-rank percentile."""
+    ordered = sorted(values)
+    return ordered[max(0, math.ceil(q / 100 * len(ordered)) - 1)]
+
+
+def datasette_latency(
+    package_path: Path, database: Path, requests: int, warmup: int
+) -> dict[str, dict[str, Any]]:
+    """p50/p95 per URL against a real `datasette serve` of the built database."""
+    import httpx  # noqa: PLC0415
+
+    from bloemdata import serve  # noqa: PLC0415
+
+    site = serve.prepare(package_path, database, rebuild=False)  # metadata + inspect data
+    urls = datasette_urls(package_path)
+    results: dict[str, dict[str, Any]] = {}
+    log = database.with_suffix(".datasette.log")
+    with serve.running(site, log=log) as base, httpx.Client(base_url=base, timeout=60) as client:
+        for label, url in urls.items():
+            statuses: list[int] = []
+            for _ in range(warmup):
+                client.get(url)
+            times = []
+            for _ in range(requests):
+                started = time.perf_counter()
+                response = client.get(url)
+                times.append((time.perf_counter() - started) * 1000)
+                statuses.append(response.status_code)
+            results[label] = {
+                "url": url,
+                "p50_ms": round(percentile(times, 50), 1),
+                "p95_ms": round(percentile(times, 95), 1),
+                "requests": requests,
+                "non_200": sum(1 for s in statuses if s != 200),
+            }
+    return results
+
+
+# --- one size ----------------------------------------------------------------------------------
+
+
+@dataclass
+class Options:
+    out: Path
+    seed: int
+    runs: int
+    frictionless_max: int | None
+    datasette_sizes: set[str]
+    requests: int
+    warmup: int
+
+
+def bench_size(label: str, statements: int, opts: Options, say: Callable[[str], None]) -> dict:
+    started = time.perf_counter()
+    target = opts.out / label
+    info = generate.ensure(target, statements, opts.seed)
+    state = "cached" if info["cached"] else f"generated in {info['seconds']} s"
+    say(
+        f"[{label}] package: {info['statements_written']} statements, {info['codings']} codings,"
+        f" {info['pages']} pages, {info['bytes'] / 1e6:.0f} MB ({state})"
+    )
+    n = info["statements_written"]
+    runs = 1 if n >= LARGE else opts.runs
+    work = opts.out / "work" / label
+    work.mkdir(parents=True, exist_ok=True)
+    commands: list[tuple[str, list[str]]] = [
+        ("polars.read_csv (parse floor)", [PYTHON, "-m", "bench.baselines", "parse", str(target)]),
+        (
+            "bloemdata validate",
+            [str(BIN / "bloemdata"), "validate", "--package", str(target), "--no-frictionless"],
+        ),
+    ]
+    if opts.frictionless_max is None or n <= opts.frictionless_max:
+        commands.append(
+            (
+                "frictionless validate",
+                [str(BIN / "frictionless"), "validate", str(target / "datapackage.json")],
+            )
+        )
+    commands += [
+        (
+            "sqlite3 bulk load",
+            [PYTHON, "-m", "bench.baselines", "sqlite-load", str(target), str(work / "plain.db")],
+        ),
+        (
+            "bloemdata build",
+            [
+                str(BIN / "bloemdata"),
+                "build",
+                "--package",
+                str(target),
+                "--output",
+                str(work / "bloemdata.db"),
+            ],
+        ),
+    ]
+    measurements: dict[str, Measurement] = {}
+    for name, command in commands:
+        m = measure(name, command, runs, cwd=ROOT)
+        measurements[name] = m
+        state = "" if m.ok else f"  EXIT {m.runs[-1].rc}: {m.stderr_tail.strip()[-300:]}"
+        say(f"[{label}] {name}: {m.seconds:.2f} s, {m.peak_mb:.0f} MB, {len(m.runs)} run(s){state}")
+    result: dict[str, Any] = {
+        "statements": n,
+        "codings": info["codings"],
+        "pages": info["pages"],
+        "bytes": info["bytes"],
+        "runs_per_measurement": runs,
+        "generated": info,
+        "measurements": {k: v.as_dict() for k, v in measurements.items()},
+        "ratios": ratios(measurements),
+    }
+    if label in opts.datasette_sizes:
+        database = work / "bloemdata.db"
+        if not measurements["bloemdata build"].ok:
+            _write_database_without_validation(target, database)
+            result["datasette_note"] = "bloemdata build failed: database written unvalidated"
+        say(f"[{label}] datasette: {opts.requests} requests per URL after {opts.warmup} warm-up")
+        result["datasette"] = datasette_latency(target, database, opts.requests, opts.warmup)
+    result["seconds"] = round(time.perf_counter() - started, 1)
+    say(f"[{label}] done in {result['seconds']} s")
+    return result
+
+
+def _write_database_without_validation(target: Path, database: Path) -> None:
+    from bloemdata.build import write_database, write_downloads  # noqa: PLC0415
+    from bloemdata.package import Package  # noqa: PLC0415
+
+    package = Package.load(target)
+    write_database(package, database)
+    write_downloads(package, database.parent / "downloads")
+
+
+def ratios(m: dict[str, Measurement]) -> dict[str, float | None]:
+    def ratio(a: str, b: str) -> float | None:
+        if a in m and b in m and m[a].ok and m[b].ok and m[b].seconds > 0:
+            return round(m[a].seconds / m[b].seconds, 2)
+        return None
+
+    return {
+        "validate / parse floor": ratio("bloemdata validate", "polars.read_csv (parse floor)"),
+        "frictionless / validate": ratio("frictionless validate", "bloemdata validate"),
+        "build / sqlite3 bulk load": ratio("bloemdata build", "sqlite3 bulk load"),
+    }
+
+
+# --- the real package and nox -------------------------------------------------------------------
+
+
+def bench_real(runs: int, say: Callable[[str], None]) -> dict[str, Any]:
+    """`bloemdata validate` on the real package as a fresh process (frictionless included)."""
+    m = measure(
+        "bloemdata validate (real package)", [str(BIN / "bloemdata"), "validate"], runs, ROOT
+    )
+    say(f"[real] bloemdata validate: {m.seconds:.2f} s, {m.peak_mb:.0f} MB, {len(m.runs)} runs")
+    return {"bloemdata validate": m.as_dict()}
+
+
+def bench_nox(say: Callable[[str], None]) -> dict[str, Any]:
+    """`nox -R`: all default sessions, environments reused (run once)."""
+    m = measure("nox -R", [PYTHON, "-m", "nox", "-R"], 1, ROOT)
+    say(f"[real] nox -R: {m.seconds:.1f} s (exit {m.runs[-1].rc})")
+    return {"nox -R": m.as_dict()}
+
+
+# --- goals ------------------------------------------------------------------------------------
+
+
+def goals(results: dict[str, Any]) -> list[dict[str, Any]]:
+    """Every goal of the issue: measured figure, limit, met (True/False) or None (not measured)."""
+    sizes = results["sizes"]
+    one_m = next((s for s in sizes.values() if s["statements"] >= LARGE), None)
+    out: list[dict[str, Any]] = []
+
+    def goal(name: str, value: float | None, limit: str, met: bool | None, note: str = "") -> None:
+        out.append({"goal": name, "measured": value, "limit": limit, "met": met, "note": note})
+
+    def at_1m(key: str) -> float | None:
+        return one_m["ratios"].get(key) if one_m else None
+
+    r = at_1m("validate / parse floor")
+    goal("validate at 1M <= 5x polars parse", r, "<= 5x", None if r is None else r <= 5)
+    r = at_1m("frictionless / validate")
+    goal(
+        "validate at 1M >= 20x faster than frictionless",
+        r,
+        ">= 20x",
+        None if r is None else r >= 20,
+    )
+    peak = None
+    if one_m and "bloemdata validate" in one_m["measurements"]:
+        peak = one_m["measurements"]["bloemdata validate"]["peak_mb"]
+    goal(
+        "validate at 1M peak memory < 1.5 GB",
+        peak,
+        "< 1536 MB",
+        None if peak is None else peak < 1536,
+    )
+    verdicts = []
+    for label, size in sizes.items():
+        ms = size["measurements"]
+        if "frictionless validate" in ms:
+            ours = ms["bloemdata validate"]["exit_codes"][-1] == 0
+            theirs = ms["frictionless validate"]["exit_codes"][-1] == 0
+            verdicts.append((label, ours, theirs))
+    same = all(a == b for _, a, b in verdicts) if verdicts else None
+    goal(
+        "same verdicts as frictionless (synthetic packages)",
+        None,
+        "equal",
+        same,
+        "; ".join(
+            f"{lbl}: bloemdata {'valid' if a else 'INVALID'}, frictionless "
+            f"{'valid' if b else 'INVALID'}"
+            for lbl, a, b in verdicts
+        )
+        + " (planted mutations on small packages: tests/property)",
+    )
+    r = at_1m("build / sqlite3 bulk load")
+    goal("build at 1M <= 1.5x plain bulk load", r, "<= 1.5x", None if r is None else r <= 1.5)
+    for label, limit in (("100k", 50), ("1M", 300)):
+        size = sizes.get(label, {})
+        latency = size.get("datasette")
+        worst = max((v["p95_ms"] for v in latency.values()), default=None) if latency else None
+        errors = sum(v["non_200"] for v in latency.values()) if latency else 0
+        slowest = max(latency, key=lambda k: latency[k]["p95_ms"]) if latency else ""
+        met = None if worst is None else worst < limit and errors == 0
+        note = f"slowest: {slowest}" + (f"; {errors} non-200 responses" if errors else "")
+        goal(
+            f"Datasette p95 at {label} < {limit} ms (every URL)", worst, f"< {limit} ms", met, note
+        )
+    real = results.get("real", {}).get("bloemdata validate")
+    value = real["median_s"] if real else None
+    goal(
+        "real package: validate < 2 s (fresh process)",
+        value,
+        "< 2 s",
+        None if value is None else value < 2,
+    )
+    nox = results.get("real", {}).get("nox -R")
+    value = nox["median_s"] if nox else None
+    met = None if value is None else value < 120 and nox["exit_codes"][-1] == 0
+    goal("nox (default sessions, envs reused) < 2 min", value, "< 120 s", met)
+    return out
+
+
+# --- output -----------------------------------------------------------------------------------
+
+
+def render(results: dict[str, Any]) -> str:
+    lines = []
+    header = f"{'size':>5} {'measurement':<31} {'median s':>9} {'peak MB':>8} {'runs':>4}  ratio"
+    lines += [header, "-" * len(header)]
+    for label, size in results["sizes"].items():
+        ms = size["measurements"]
+        floor = ms.get("polars.read_csv (parse floor)", {}).get("median_s")
+        for name, m in ms.items():
+            note = ""
+            if name == "bloemdata validate":
+                r = size["ratios"]
+                note = _ratio_note(r["validate / parse floor"], "x parse floor")
+                if r["frictionless / validate"]:
+                    note += f", {r['frictionless / validate']}x faster than frictionless"
+            elif name == "bloemdata build":
+                note = _ratio_note(size["ratios"]["build / sqlite3 bulk load"], "x bulk load")
+            elif name != "polars.read_csv (parse floor)" and floor:
+                note = f"{m['median_s'] / floor:.1f}x parse floor"
+            if any(rc != 0 for rc in m["exit_codes"]):
+                note = f"EXIT {m['exit_codes'][-1]} " + note
+            lines.append(
+                f"{label:>5} {name:<31} {m['median_s']:>9.2f} {m['peak_mb']:>8.0f} "
+                f"{len(m['runs']):>4}  {note}"
+            )
+        lines.append(
+            f"{label:>5} ({size['statements']} statements, {size['codings']} codings, "
+            f"{size['bytes'] / 1e6:.0f} MB; size done in {size['seconds']} s)"
+        )
+    for label, size in results["sizes"].items():
+        if "datasette" in size:
+            lines += ["", f"Datasette at {label}: {'p50 ms':>8} {'p95 ms':>8}"]
+            lines += [
+                f"  {k:<44} {v['p50_ms']:>8.1f} {v['p95_ms']:>8.1f}"
+                + (f"  ({v['non_200']} non-200)" if v["non_200"] else "")
+                for k, v in size["datasette"].items()
+            ]
+    for name, m in results.get("real", {}).items():
+        lines.append(f"\nreal package: {name}: {m['median_s']:.2f} s, {m['peak_mb']:.0f} MB")
+    lines += ["", "Goals:"]
+    for g in results["goals"]:
+        state = {True: "MET", False: "MISSED", None: "not measured"}[g["met"]]
+        value = "-" if g["measured"] is None else g["measured"]
+        lines.append(f"  [{state:^12}] {g['goal']}: {value} (limit {g['limit']}) {g['note']}")
+    return "\n".join(lines)
+
+
+def _ratio_note(value: float | None, unit: str) -> str:
+    return "" if value is None else f"{value}{unit}"
+
+
+@click.command()
+@click.option("--sizes", default="1k,10k,100k,1M", show_default=True, help="Comma-separated.")
+@click.option(
+    "--out",
+    type=click.Path(path_type=Path, file_okay=False),
+    default=generate.DEFAULT_BASE,
+    show_default=True,
+    help="Where the synthetic packages (and the databases built from them) go.",
+)
+@click.option("--seed", default=generate.DEFAULT_SEED, show_default=True, type=int)
+@click.option("--runs", default=3, show_default=True, help="Runs per measurement below 1M.")
+@click.option(
+    "--skip-frictionless-above",
+    "skip_frictionless_above",
+    default=None,
+    help="Do not run frictionless on packages larger than this size (e.g. 100k).",
+)
+@click.option("--datasette-sizes", default=DATASETTE_SIZES, show_default=True)
+@click.option("--requests", default=20, show_default=True, help="Timed requests per URL.")
+@click.option("--warmup", default=2, show_default=True, help="Untimed requests per URL first.")
+@click.option("--real/--no-real", default=True, show_default=True, help="Time the real package.")
+@click.option("--with-nox", is_flag=True, help="Also time `nox -R` (all default sessions).")
+@click.option(
+    "--json",
+    "json_path",
+    type=click.Path(path_type=Path, dir_okay=False),
+    default=None,
+    help="Where to write the results (default: bench-results/bench-<UTC time>.json).",
+)
+def main(  # noqa: PLR0917 - one parameter per click option
+    sizes: str,
+    out: Path,
+    seed: int,
+    runs: int,
+    skip_frictionless_above: str | None,
+    datasette_sizes: str,
+    requests: int,
+    warmup: int,
+    real: bool,
+    with_nox: bool,
+    json_path: Path | None,
+) -> None:
+    """Run the benchmark suite, print one table and write the JSON with ratios and goals.
+
+    Example: python -m bench.run --sizes 1k,10k,100k --skip-frictionless-above 100k
+    """
+    started = datetime.now(UTC)
+    opts = Options(
+        out=out,
+        seed=seed,
+        runs=runs,
+        frictionless_max=(
+            generate.parse_size(skip_frictionless_above) if skip_frictionless_above else None
+        ),
+        datasette_sizes={s.strip() for s in datasette_sizes.split(",") if s.strip()},
+        requests=requests,
+        warmup=warmup,
+    )
+
+    def say(message: str) -> None:
+        click.echo(message, err=True)
+
+    results: dict[str, Any] = {
+        "started": started.isoformat(timespec="seconds"),
+        "machine": {
+            "cpus": os.cpu_count(),
+            "platform": platform.platform(),
+            "python": platform.python_version(),
+        },
+        "seed": seed,
+        "sizes": {},
+    }
+    for label, statements in generate.iter_sizes(sizes):
+        results["sizes"][label] = bench_size(label, statements, opts, say)
+    if real or with_nox:
+        results["real"] = {}
+    if real:
+        results["real"] |= bench_real(5, say)
+    if with_nox:
+        results["real"] |= bench_nox(say)
+    results["goals"] = goals(results)
+    results["seconds"] = round((datetime.now(UTC) - started).total_seconds(), 1)
+    click.echo(render(results))
+    stamp = started.strftime("%Y%m%dT%H%M%SZ")
+    path = json_path or ROOT / "bench-results" / f"bench-{stamp}.json"
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(json.dumps(results, indent=2) + "\n", encoding="utf-8")
+    click.echo(f"\nWrote {path} (whole run: {results['seconds']} s)")
+
+
+if __name__ == "__main__":
+    main()
