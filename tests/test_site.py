@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import asyncio
 import json
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Any
 from urllib.parse import quote
@@ -56,7 +57,9 @@ def fetch(site: tuple[Path, dict[str, Any]], *paths: str) -> list[Any]:
             out.append(response.json() if ".json" in path else response.text)
         return out
 
-    return asyncio.run(run())
+    # A thread of its own: Playwright's sync API keeps an event loop running in this one.
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        return pool.submit(asyncio.run, run()).result()
 
 
 def test_metadata_is_keyed_by_the_database_name_datasette_uses(
