@@ -87,3 +87,14 @@ def release(session: nox.Session) -> None:
     session.run("bloemdata", "dictionary")
     session.run("bloemdata", "bundle")
     session.log(f"Release {version} recorded: commit it, then `git tag v{version}`.")
+
+
+@nox.session(python=PYTHON, default=False)
+def bench(session: nox.Session) -> None:
+    """Benchmarks at scale (issue 8): synthetic packages, validate/build/Datasette vs baselines.
+
+    Not a default session. Usage: nox -s bench -- --sizes 1k,10k [--skip-frictionless-above 100k]
+    Packages go to /tmp/bloemdata-bench/<size>/; results to bench-results/ (see bench/run.py).
+    """
+    install(session, "test")
+    session.run("python", "-m", "bench.run", *session.posargs)

@@ -25,6 +25,7 @@ import json
 import math
 import os
 import platform
+import shutil
 import statistics
 import subprocess
 import sys
@@ -312,7 +313,8 @@ def bench_real(runs: int, say: Callable[[str], None]) -> dict[str, Any]:
 
 def bench_nox(say: Callable[[str], None]) -> dict[str, Any]:
     """`nox -R`: all default sessions, environments reused (run once)."""
-    m = measure("nox -R", [PYTHON, "-m", "nox", "-R"], 1, ROOT)
+    nox = shutil.which("nox")
+    m = measure("nox -R", [nox, "-R"] if nox else [PYTHON, "-m", "nox", "-R"], 1, ROOT)
     say(f"[real] nox -R: {m.seconds:.1f} s (exit {m.runs[-1].rc})")
     return {"nox -R": m.as_dict()}
 
