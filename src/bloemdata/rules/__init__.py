@@ -34,6 +34,7 @@ class Rule:
         resource: str,
         row: int | None = None,
         field: str | None = None,
+        /,  # positional-only, so templates may use {resource} and {field} too
         *,
         source: str = "bloemdata",
         **values: Any,

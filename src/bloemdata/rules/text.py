@@ -2,7 +2,8 @@
 
 Each rule is a vectorised polars expression that is true where a cell breaks it, so it runs over a
 million cells at once. `bloemdata.pandera_schema` runs them together as one registered Pandera
-check on every string field and sorts the failing cells into these rules. `locate` runs in Python only on the few failing cells, to say where in the cell.
+check on every string field and sorts the failing cells into these rules; `locate` runs in
+Python only on those few cells, to say where in the cell.
 
 The source prints typographic quotes (‘ ’), and ’ doubles as an apostrophe (`Ngo’s`,
 `programma’s`, `’t`), so quote balance is counted after removing apostrophes. Real hyphens

@@ -1,0 +1,81 @@
+"""Provenance rules: transcription findings as problems, and the raw pages' integrity."""
+
+from __future__ import annotations
+
+import json
+import re
+from pathlib import Path
+
+import bloemdata.transcription
+from bloemdata.rules.provenance import FINDING_RULES
+from bloemdata.validate import validate
+
+PAGE = Path("datapackage/sources/bloemlezing-p010.txt")
+
+
+def _where(report, rule_id):
+    return [(p.resource, p.row, p.field) for p in report.problems if p.rule == rule_id]
+
+
+def test_every_transcription_finding_kind_has_a_rule():
+    source = Path(bloemdata.transcription.__file__).read_text(encoding="utf-8")
+    kinds = set(re.findall(r'"([a-z]+(?:-[a-z]+)+)",\n', source)) | set(
+        re.findall(r'finding\(\s*"([a-z-]+)"', source)
+    )
+    assert kinds
+    assert kinds <= FINDING_RULES.keys()
+
+
+def test_text_that_is_not_what_the_anchor_rebuilds(plant):
+    text = plant.rows("statements")[5]["text"]
+    plant.cell("statements", 6, "text", text.replace(" ", " niet ", 1))
+    report = validate(plant.root, frictionless=False)
+    assert ("statements", 6, "text") in _where(report, "text-matches-anchor")
+
+
+def test_anchor_past_the_page(plant):
+    plant.cell("statements", 2, "anchor", "99:0-5")
+    report = validate(plant.root, frictionless=False)
+    assert ("statements", 2, "anchor") in _where(report, "anchor-invalid")
+    # the words the statement held are now in no statement
+    assert _where(report, "page-covered-once")[0][0] == "page-p010"
+
+
+def test_edited_raw_page_breaks_its_hash(plant):
+    page = plant.root / PAGE
+    data = page.read_bytes()
+    page.write_bytes(data.replace(b"Aandacht", b"Aandachd", 1))
+    report = validate(plant.root, frictionless=False)
+    assert ("pages", 1, "sha256") in _where(report, "page-hash")
+    assert ("page-p010", None, None) in _where(report, "descriptor-stale")
+
+
+def test_pages_sha256_must_match_the_file(plant):
+    plant.cell("pages", 1, "sha256", "0" * 64)
+    report = validate(plant.root, frictionless=False)
+    assert _where(report, "page-hash") == [("pages", 1, "sha256")]
+    assert ("pages", 1, "sha256") in _where(report, "page-resource")
+
+
+def test_pages_resource_must_exist(plant):
+    plant.cell("pages", 1, "resource", "page-p011")
+    report = validate(plant.root, frictionless=False)
+    assert _where(report, "page-resource") == [("pages", 1, "resource")]
+
+
+def test_descriptor_hash_of_the_page_must_match_pages(plant):
+    descriptor = plant.root / "datapackage.json"
+    data = json.loads(descriptor.read_text(encoding="utf-8"))
+    for resource in data["resources"]:
+        if resource["name"] == "page-p010":
+            resource["hash"] = "sha256:" + "1" * 64
+    descriptor.write_text(json.dumps(data, indent=2), encoding="utf-8")
+    report = validate(plant.root, frictionless=False)
+    assert _where(report, "page-resource") == [("pages", 1, "sha256")]
+    assert ("page-p010", None, None) in _where(report, "descriptor-stale")
+
+
+def test_line_count(plant):
+    plant.cell("pages", 1, "line_count", "40")
+    report = validate(plant.root, frictionless=False)
+    assert _where(report, "page-line-count") == [("pages", 1, "line_count")]
