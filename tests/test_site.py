@@ -33,7 +33,7 @@ def site(tmp_path_factory: pytest.TempPathFactory, package: Package) -> tuple[Pa
     database = dist / f"{DATABASE_NAME}.db"
     write_database(package, database)
     write_downloads(package, dist / "downloads")
-    metadata_path = write_metadata(package, dist / "metadata.json")
+    metadata_path = write_metadata(package, dist / "metadata.json", dist / "downloads")
     return database, json.loads(metadata_path.read_text(encoding="utf-8"))
 
 
@@ -171,6 +171,18 @@ def test_every_page_shows_the_version_and_download_links(
         assert f'href="/{DOWNLOADS_MOUNT}/datapackage/statements.csv"' in html
     [descriptor] = fetch(site, f"/{DOWNLOADS_MOUNT}/datapackage.json")
     assert descriptor["version"] == package.version
+
+
+def test_exports_written_at_build_time_are_linked_and_served(
+    site: tuple[Path, dict[str, Any]],
+) -> None:
+    _, metadata = site
+    links = metadata["plugins"]["bloemdata-site"]["exports"]
+    assert any(link["label"].endswith(".qdpx") for link in links)
+    [home] = fetch(site, "/")
+    for link in links:
+        assert f'href="{link["href"]}"' in home
+    fetch(site, *(link["href"] for link in links))  # each answers 200
 
 
 def test_statement_page_lists_its_codes(

@@ -435,6 +435,8 @@ def write_downloads(package: Package, target: Path) -> list[Path]:
         destination.parent.mkdir(parents=True, exist_ok=True)
         shutil.copyfile(source, destination)
         written.append(destination)
+    import bloemdata.exports  # noqa: F401, PLC0415 - registers its writer; it imports this module
+
     for writer in DOWNLOAD_WRITERS:
         writer(package, target)
     return written

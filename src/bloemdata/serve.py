@@ -68,7 +68,7 @@ def prepare(
         build(package_path, database, site.downloads)
     elif not database.is_file():
         raise BuildError(f"{database} does not exist: run `bloemdata build` first")
-    write_metadata(Package.load(package_path), site.metadata)
+    write_metadata(Package.load(package_path), site.metadata, site.downloads)
     inspect(site)
     return site
 

@@ -41,8 +41,8 @@ TABLE_OPTIONS: dict[str, dict[str, Any]] = {
 }
 
 
-def build_metadata(package: Package) -> dict[str, Any]:
-    """The whole metadata.json for `datasette serve -m`."""
+def build_metadata(package: Package, downloads_dir: Path | None = None) -> dict[str, Any]:
+    """The whole metadata.json for `datasette serve -m` (`downloads_dir`: to link its exports)."""
     descriptor = package.descriptor
     common = _licence_and_source(descriptor)
     tables: dict[str, dict[str, Any]] = {}
@@ -100,7 +100,11 @@ def build_metadata(package: Package) -> dict[str, Any]:
             }
         },
         "plugins": {
-            PLUGIN: {"version": package.version, "downloads": downloads(package)},
+            PLUGIN: {
+                "version": package.version,
+                "downloads": downloads(package),
+                "exports": exports(downloads_dir),
+            },
             "datasette-block-robots": {"disallow": ["/"]},
             "datasette-dashboards": {DASHBOARD: dashboard(package)},
         },
@@ -130,6 +134,14 @@ def downloads(package: Package) -> list[dict[str, str]]:
     ]
     links.append({"label": "DATA_DICTIONARY.md", "href": DOWNLOADS_URL + "DATA_DICTIONARY.md"})
     return links
+
+
+def exports(downloads_dir: Path | None) -> list[dict[str, str]]:
+    """Links to the files other writers put under `downloads/exports/` at build time."""
+    if downloads_dir is None:
+        return []
+    files = sorted(p for p in (downloads_dir / "exports").glob("*") if p.is_file())
+    return [{"label": p.name, "href": f"{DOWNLOADS_URL}exports/{p.name}"} for p in files]
 
 
 def canned_queries(package: Package) -> dict[str, dict[str, Any]]:
@@ -268,9 +280,9 @@ def _pairs_sql(dimension_a: str, dimension_b: str) -> str:
     )
 
 
-def write_metadata(package: Package, path: Path) -> Path:
+def write_metadata(package: Package, path: Path, downloads_dir: Path | None = None) -> Path:
     """Write metadata.json (sorted keys are not used: the order is the reading order)."""
     path.parent.mkdir(parents=True, exist_ok=True)
-    text = json.dumps(build_metadata(package), ensure_ascii=False, indent=2) + "\n"
+    text = json.dumps(build_metadata(package, downloads_dir), ensure_ascii=False, indent=2) + "\n"
     path.write_text(text, encoding="utf-8", newline="\n")
     return path

@@ -32,5 +32,6 @@ def extra_template_vars(datasette: Any) -> dict[str, Any]:
     return {
         "bloemdata_version": config.get("version", ""),
         "bloemdata_downloads": config.get("downloads", []),
+        "bloemdata_exports": config.get("exports", []),
         "bloemdata_statement_codes": statement_codes,
     }
