@@ -190,9 +190,14 @@ def _frictionless(
             f" {FRICTIONLESS_MAX_BYTES:,}) or cannot be read; `--frictionless` forces it"
         )
         return
-    blocked = {p.resource for p in report.problems if p.rule in _BLOCKING}
+    # Where the fast path could not read a resource, frictionless' errors there (and the same
+    # error echoed by tables whose foreign keys read it) only repeat the cause at length.
+    blocked = {(p.resource, p.rule) for p in report.problems if p.rule in _BLOCKING}
     problems = [
-        p for p in frictionless_problems(package.root / DESCRIPTOR) if p.resource not in blocked
+        p
+        for p in frictionless_problems(package.root / DESCRIPTOR)
+        if p.resource not in {resource for resource, _ in blocked}
+        and p.rule not in {rule for _, rule in blocked}
     ]
     report.extend(_new(problems, report.problems))
 

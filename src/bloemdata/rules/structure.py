@@ -116,8 +116,8 @@ def stale(resource: str, descriptor: dict, data: bytes) -> list[Problem]:
     return [
         DESCRIPTOR_STALE.problem(
             resource,
-            recorded=f"{recorded[0]} bytes, {recorded[1]}",
-            actual=f"{size} bytes, {digest}",
+            recorded=f"{recorded[0]} bytes, {str(recorded[1])[:19]}…",
+            actual=f"{size} bytes, {digest[:19]}…",
         )
     ]
 
