@@ -199,7 +199,7 @@ def _frictionless(
         if p.resource not in {resource for resource, _ in blocked}
         and p.rule not in {rule for _, rule in blocked}
     ]
-    report.extend(_new(problems, report.problems))
+    report.extend(new_problems(problems, report.problems))
 
 
 # After these the fast path did not read the resource's rows; frictionless' row errors there
@@ -265,7 +265,7 @@ def _problem(resource: str, error: dict[str, Any]) -> Problem:
     )
 
 
-def _new(theirs: list[Problem], ours: list[Problem]) -> list[Problem]:
+def new_problems(theirs: list[Problem], ours: list[Problem]) -> list[Problem]:
     """Frictionless problems the fast path did not already report.
 
     Same resource, row and rule is a duplicate; so is a row problem on a cell the fast path
