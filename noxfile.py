@@ -57,6 +57,7 @@ def tests(session: nox.Session) -> None:
 def validate(session: nox.Session) -> None:
     """Validate the package: bloemdata's report, and frictionless as the independent check."""
     install(session)
+    session.run("bloemdata", "validate")
     session.run("frictionless", "validate", "datapackage.json")
     session.run("bloemdata", "release", "check")
 
