@@ -533,26 +533,33 @@ def main(  # noqa: PLR0917 - one parameter per click option
             "cpus": os.cpu_count(),
             "platform": platform.platform(),
             "python": platform.python_version(),
+            "load_average_at_start": os.getloadavg(),
         },
         "seed": seed,
         "sizes": {},
     }
-    for label, statements in generate.iter_sizes(sizes):
-        results["sizes"][label] = bench_size(label, statements, opts, say)
-    if real or with_nox:
-        results["real"] = {}
-    if real:
-        results["real"] |= bench_real(5, say)
-    if with_nox:
-        results["real"] |= bench_nox(say)
-    results["goals"] = goals(results)
-    results["seconds"] = round((datetime.now(UTC) - started).total_seconds(), 1)
-    click.echo(render(results))
     stamp = started.strftime("%Y%m%dT%H%M%SZ")
     path = json_path or ROOT / "bench-results" / f"bench-{stamp}.json"
+    if real or with_nox:
+        results["real"] = {}
+    if real:  # first: seconds, and it is there even if a large size is stopped
+        results["real"] |= bench_real(5, say)
+    for label, statements in generate.iter_sizes(sizes):
+        results["sizes"][label] = bench_size(label, statements, opts, say)
+        _save(results, started, path)  # after every size: a stopped run keeps what it measured
+    if with_nox:
+        results["real"] |= bench_nox(say)
+    _save(results, started, path)
+    click.echo(render(results))
+    click.echo(f"\nWrote {path} (whole run: {results['seconds']} s)")
+
+
+def _save(results: dict[str, Any], started: datetime, path: Path) -> None:
+    results["goals"] = goals(results)
+    results["seconds"] = round((datetime.now(UTC) - started).total_seconds(), 1)
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_text(json.dumps(results, indent=2) + "\n", encoding="utf-8")
-    click.echo(f"\nWrote {path} (whole run: {results['seconds']} s)")
+    (path.parent / (path.stem + ".txt")).write_text(render(results) + "\n", encoding="utf-8")
 
 
 if __name__ == "__main__":
