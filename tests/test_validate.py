@@ -10,7 +10,8 @@ from click.testing import CliRunner
 from bloemdata import validate as validate_module
 from bloemdata.cli import cli
 from bloemdata.report import Report
-from bloemdata.validate import frictionless_problems, new_problems, validate
+from bloemdata.rules.independent import frictionless_problems, new_problems
+from bloemdata.validate import validate
 
 
 def _invoke(*args: str):

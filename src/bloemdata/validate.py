@@ -3,10 +3,10 @@
 The fast path carries every check itself: each file is read once as bytes, its structure checked
 with vectorised polars string operations, parsed by polars as all-strings, validated by the
 Pandera schema generated from its Table Schema, cast by the schema's types, and checked across
-tables with polars joins (foreign keys, coding rules). The real `frictionless` validator then
-runs as the independent check, by default only on a package of at most
-`FRICTIONLESS_MAX_BYTES` (it is ~100x slower); its errors become problems with source
-"frictionless", minus those the fast path already reported.
+tables with polars joins (foreign keys, coding rules). The real `frictionless` validator runs
+meanwhile in a worker process as the independent check (`bloemdata.rules.independent`), by
+default only on a package of at most `FRICTIONLESS_MAX_BYTES` (it is ~100x slower); its errors
+become problems with source "frictionless", minus those the fast path already reported.
 
 Problems in the data never raise: they are problems in the report. When the package cannot be
 read as described (no or broken descriptor, a resource file missing or unreadable) the report
@@ -15,20 +15,20 @@ says so and sets `could_not_run` (the CLI exits 2).
 
 from __future__ import annotations
 
-import re
+import subprocess
 from pathlib import Path
-from typing import Any
 
 import polars as pl
 
 from bloemdata.errors import BloemdataError, PackageNotFoundError
 from bloemdata.package import DESCRIPTOR, Package
 from bloemdata.pandera_schema import typed_frame, validate_frame
-from bloemdata.report import Problem, Report
-from bloemdata.rules import RULES
+from bloemdata.report import Report
+from bloemdata.rules import independent
 from bloemdata.rules import structure as s
 from bloemdata.rules.coding import codebook_problems, coding_problems
 from bloemdata.rules.docs import docs_problems
+from bloemdata.rules.independent import new_problems
 from bloemdata.rules.provenance import page_problems, transcription_problems
 from bloemdata.rules.table import foreign_key_problems, referrers
 
@@ -47,6 +47,7 @@ def validate(path: Path | str = ".", *, frictionless: bool | None = None) -> Rep
         return report
     files = _read_files(package, report)
     report.checked = list(package.resource_names)
+    worker = _start_frictionless(package, files, report, frictionless)
     raw = _structure(package, files, report)
     typed: dict[str, pl.DataFrame] = {}
     for name, frame in raw.items():
@@ -55,8 +56,24 @@ def validate(path: Path | str = ".", *, frictionless: bool | None = None) -> Rep
     _cross_table(package, typed, report)
     report.extend(docs_problems(package))
     _provenance(package, raw, typed, files, report)
-    _frictionless(package, files, report, frictionless)
+    if worker is not None:
+        report.extend(new_problems(independent.collect(worker), report.problems))
     return report
+
+
+def _start_frictionless(
+    package: Package, files: dict[str, bytes], report: Report, run: bool | None
+) -> subprocess.Popen[str] | None:
+    size = sum(len(data) for data in files.values())
+    if run is None:
+        run = size <= FRICTIONLESS_MAX_BYTES
+    if not run or report.could_not_run:
+        report.notes.append(
+            f"frictionless not run: the package holds {size:,} bytes (limit"
+            f" {FRICTIONLESS_MAX_BYTES:,}) or cannot be read; `--frictionless` forces it"
+        )
+        return None
+    return independent.start(package.root / DESCRIPTOR)
 
 
 def _load(path: Path, report: Report) -> Package | None:
@@ -153,138 +170,3 @@ def _provenance(
         )
         return
     report.extend(transcription_problems(package, page_resources))
-
-
-# --- frictionless, the independent check ---------------------------------------------------
-
-_FRICTIONLESS_RULES = {
-    "type-error": "type-error",
-    "unique-error": "unique",
-    "primary-key": "primary-key",
-    "foreign-key": "foreign-key",
-    "missing-cell": "ragged-row",
-    "extra-cell": "ragged-row",
-    "blank-row": "blank-row",
-    "duplicate-label": "header-duplicate",
-    "missing-label": "header-missing",
-    "extra-label": "header-extra",
-    "blank-label": "header-blank",
-    "incorrect-label": "header-order",
-    "hash-count": "descriptor-stale",
-    "byte-count": "descriptor-stale",
-    "encoding-error": "encoding-utf8",
-    "scheme-error": "resource-missing",
-}
-_CONSTRAINT = re.compile(r'constraint "(\w+)"')
-
-
-def _frictionless(
-    package: Package, files: dict[str, bytes], report: Report, run: bool | None
-) -> None:
-    size = sum(len(data) for data in files.values())
-    if run is None:
-        run = size <= FRICTIONLESS_MAX_BYTES and not report.could_not_run
-    if not run:
-        report.notes.append(
-            f"frictionless not run: the package holds {size:,} bytes (limit"
-            f" {FRICTIONLESS_MAX_BYTES:,}) or cannot be read; `--frictionless` forces it"
-        )
-        return
-    # Where the fast path could not read a resource, frictionless' errors there (and the same
-    # error echoed by tables whose foreign keys read it) only repeat the cause at length.
-    blocked = {(p.resource, p.rule) for p in report.problems if p.rule in _BLOCKING}
-    problems = [
-        p
-        for p in frictionless_problems(package.root / DESCRIPTOR)
-        if p.resource not in {resource for resource, _ in blocked}
-        and p.rule not in {rule for _, rule in blocked}
-    ]
-    report.extend(new_problems(problems, report.problems))
-
-
-# After these the fast path did not read the resource's rows; frictionless' row errors there
-# would only repeat the cause at length.
-_BLOCKING = {
-    "empty-file",
-    "encoding-utf8",
-    "header-blank",
-    "header-duplicate",
-    "header-missing",
-    "header-extra",
-    "header-order",
-    "blank-row",
-    "ragged-row",
-    "csv-malformed",
-    "resource-missing",
-}
-
-
-def frictionless_problems(descriptor: Path) -> list[Problem]:
-    """The frictionless validator's errors on the package, as problems with source frictionless."""
-    import frictionless  # noqa: PLC0415 - 0.4 s to import; skipped entirely for big packages
-
-    try:
-        result = frictionless.validate(str(descriptor))
-    except Exception as exc:  # any failure of the independent check is reported
-        return [_problem("datapackage.json", {"type": "frictionless", "message": str(exc)})]
-    problems = [_problem("datapackage.json", _error_dict(e)) for e in result.errors]
-    for task in result.tasks:
-        problems += [_problem(task.name or "datapackage.json", _error_dict(e)) for e in task.errors]
-    return problems
-
-
-def _error_dict(error: Any) -> dict[str, Any]:
-    return {
-        "type": error.type,
-        "message": error.message,
-        "note": getattr(error, "note", ""),
-        "row": getattr(error, "row_number", None),
-        "field": getattr(error, "field_name", None)
-        or ",".join(getattr(error, "field_names", None) or [])
-        or None,
-    }
-
-
-def _problem(resource: str, error: dict[str, Any]) -> Problem:
-    kind = error["type"]
-    rule_id = _FRICTIONLESS_RULES.get(kind, "frictionless")
-    if kind == "constraint-error":
-        match = _CONSTRAINT.search(error.get("note") or "")
-        name = match.group(1) if match else ""
-        rule_id = re.sub(r"(?<!^)([A-Z])", r"-\1", name).lower() if name else "frictionless"
-    rule = RULES.get(rule_id, RULES["frictionless"])
-    row = error.get("row")
-    return Problem(
-        resource=resource,
-        row=None if row is None else row - 1,  # frictionless counts the header as row 1
-        field=error.get("field"),
-        rule=rule.id,
-        message=str(error["message"])[:300],
-        severity=rule.severity,
-        source="frictionless",
-    )
-
-
-def new_problems(theirs: list[Problem], ours: list[Problem]) -> list[Problem]:
-    """Frictionless problems the fast path did not already report.
-
-    Same resource, row and rule is a duplicate; so is a row problem on a cell the fast path
-    already flagged (a type error makes frictionless also miss the foreign key on that row).
-    """
-    seen = {(p.resource, p.row, p.rule) for p in ours}
-    cells = {
-        (p.resource, p.row, f)
-        for p in ours
-        if p.row is not None
-        for f in (p.field or "").split(",")
-    }
-    fresh = []
-    for p in theirs:
-        fields = (p.field or "").split(",")
-        if (p.resource, p.row, p.rule) in seen:
-            continue
-        if p.row is not None and any((p.resource, p.row, f) in cells for f in fields if f):
-            continue
-        fresh.append(p)
-        seen.add((p.resource, p.row, p.rule))
-    return fresh
