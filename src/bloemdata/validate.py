@@ -28,9 +28,11 @@ from bloemdata.rules import independent
 from bloemdata.rules import structure as s
 from bloemdata.rules.coding import codebook_problems, coding_problems
 from bloemdata.rules.docs import docs_problems
-from bloemdata.rules.independent import new_problems
+from bloemdata.rules.independent import frictionless_problems, new_problems
 from bloemdata.rules.provenance import page_problems, transcription_problems
 from bloemdata.rules.table import foreign_key_problems, referrers
+
+__all__ = ["FRICTIONLESS_MAX_BYTES", "frictionless_problems", "new_problems", "validate"]
 
 FRICTIONLESS_MAX_BYTES = 5_000_000  # ~1 s of frictionless; above it, only with --frictionless
 
