@@ -127,3 +127,15 @@ def test_missing_descriptor_is_a_report_not_an_exception(tmp_path):
     assert report.could_not_run
     assert not report.valid
     assert [p.rule for p in report.problems] == ["descriptor-missing"]
+
+
+@pytest.mark.parametrize(
+    ("output_format", "start"),
+    [("text", "COULD NOT RUN: 1 error(s)"), ("markdown", "**COULD NOT RUN: 1 error(s)")],
+)
+def test_could_not_run_says_so_and_exits_2(tmp_path, output_format, start):
+    result = _invoke("--package", str(tmp_path), "--format", output_format)
+    assert result.exit_code == 2
+    assert result.output.startswith(start)
+    assert "descriptor-missing" in result.output
+    assert "fix datapackage.json first" in result.output  # the note on what was skipped
