@@ -28,9 +28,9 @@ GROUP = "text"
 # Rust-regex (polars) patterns; `--` is class difference.
 _LINE_BREAK = r"[\n\r\x0B\x0C\x{85}\x{2028}\x{2029}]"
 _CONTROL = r"[\p{Cc}\p{Cf}--[\n\r\x0B\x0C\x{85}]]"
-_ELISION = r"\p{L}- (?:en|of|tot|noch|dan|als|and|or|to|nor)\b"
+_ELISION = r"\p{L}- (?:en|of|tot|noch|dan|als|and|or|to|nor)(?:[^\p{L}]|$)"
 _HYPHENATION = r"\p{L}- \p{Ll}|\p{L} -\p{Ll}"
-_APOSTROPHE = r"\p{L}’\p{L}|(?:^|[\s(‘“])’[stn]\b"
+_APOSTROPHE = r"\p{L}’\p{L}|(?:^|[\s(‘“])’[stn](?:[^\p{L}]|$)"
 _POSSESSIVE = r"s’(?:[^\p{L}]|$)"
 _FORMULA = r"^[=+\-@\t\r]"
 
@@ -129,16 +129,17 @@ def _brackets_at(value: str) -> int | None:
 
 
 def _quotes_bad(col: pl.Expr) -> pl.Expr:
-    text = col.str.replace_all(_APOSTROPHE, "")
-    opening = text.str.count_matches("‘", literal=True)
-    closing = text.str.count_matches("’", literal=True)
+    # Counted on the cell itself (each apostrophe match holds exactly one ’), so the cell is
+    # scanned a few times rather than rewritten and scanned again per count.
+    opening = col.str.count_matches("‘", literal=True)
+    closing = col.str.count_matches("’", literal=True) - col.str.count_matches(_APOSTROPHE)
     # `municipalities’ radar`: a ’ after s may be a possessive apostrophe rather than a quote
-    possessive = text.str.count_matches(_POSSESSIVE)
+    possessive = col.str.count_matches(_POSSESSIVE)
     return (
         (opening > closing)
         | (closing > opening + possessive)
-        | (text.str.count_matches("“", literal=True) != text.str.count_matches("”", literal=True))
-        | (text.str.count_matches('"', literal=True) % 2 == 1)
+        | (col.str.count_matches("“", literal=True) != col.str.count_matches("”", literal=True))
+        | (col.str.count_matches('"', literal=True) % 2 == 1)
     )
 
 
