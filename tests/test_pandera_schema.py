@@ -7,10 +7,19 @@ import json
 import pandera.polars as pa
 import polars as pl
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 from pandera.api.checks import Check
 
-from bloemdata.pandera_schema import CHECK_RULES, to_pandera, typed_frame, validate_frame
+from bloemdata.pandera_schema import (
+    CHECK_RULES,
+    PLAIN,
+    to_pandera,
+    typed_frame,
+    validate_frame,
+)
 from bloemdata.rules import RULES
+from bloemdata.rules.text import TEXT_RULES
 from bloemdata.schema import schema_from_descriptor
 from bloemdata.validate import validate
 
@@ -154,3 +163,11 @@ def test_lazy_collects_every_failure(package):
 
 def test_generated_schema_is_a_pandera_schema(package):
     assert isinstance(to_pandera(package.schemas["codings"]), pa.DataFrameSchema)
+
+
+@given(st.lists(st.from_regex(PLAIN, fullmatch=True), min_size=1, max_size=20))
+def test_plain_cells_cannot_break_a_text_rule(values):
+    """The shortcut in text_hygiene is safe: no text rule flags a PLAIN cell."""
+    frame = pl.DataFrame({"v": values})
+    for text_rule in TEXT_RULES:
+        assert not frame.select(text_rule.bad(pl.col("v")).alias("v"))["v"].any()
