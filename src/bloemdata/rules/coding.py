@@ -151,6 +151,7 @@ def coding_problems(
             topic=(pl.col("dimension") == "topic").sum(),
             valence_rows=pl.col("__row").filter(pl.col("dimension") == "valence"),
         )
+        .filter((pl.col("valence") != 1) | (pl.col("topic") == 0))
         .sort("first")
     )
     for g in groups.iter_rows(named=True):

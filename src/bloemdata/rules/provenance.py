@@ -72,11 +72,12 @@ PROVENANCE_UNCHECKED = register(
 def page_problems(package: Package, pages: pl.DataFrame, files: dict[str, bytes]) -> list[Problem]:
     """pages.csv against datapackage.json and the raw page files (`files`: resource -> bytes)."""
     problems: list[Problem] = []
+    resources = {r.get("name"): r for r in package.descriptor["resources"]}
     for row, page in enumerate(pages.iter_rows(named=True), start=1):
         name, path = page["resource"], page["path"]
         if name is None or path is None:
             continue  # reported as `required`
-        resource = next((r for r in package.descriptor["resources"] if r.get("name") == name), None)
+        resource = resources.get(name)
         if resource is None:
             problems.append(
                 PAGE_RESOURCE.problem(
