@@ -23,8 +23,12 @@ BLOEMDATA = Path(sys.executable).parent / "bloemdata"
 GOAL_SECONDS = 2.0
 
 
-def run_once(args: list[str]) -> tuple[float, int, int]:
-    """Wall seconds, peak RSS in KiB and exit code of one `bloemdata validate` process."""
+def run_once(args: list[str]) -> tuple[float, int, int, float]:
+    """Wall seconds, peak RSS (KiB), exit code and CPU seconds of one `bloemdata validate`.
+
+    CPU time (user + system, the frictionless worker included) is the figure that a busy
+    machine distorts least; wall time is the goal.
+    """
     start = time.perf_counter()
     process = subprocess.Popen(
         [str(BLOEMDATA), "validate", *args], stdout=subprocess.DEVNULL, stderr=subprocess.PIPE
@@ -34,7 +38,7 @@ def run_once(args: list[str]) -> tuple[float, int, int]:
     process.returncode = os.waitstatus_to_exitcode(status)
     if process.stderr is not None:
         process.stderr.close()
-    return elapsed, usage.ru_maxrss, process.returncode
+    return elapsed, usage.ru_maxrss, process.returncode, usage.ru_utime + usage.ru_stime
 
 
 @click.command()
@@ -60,6 +64,9 @@ def main(package_path: Path, runs: int, run_frictionless: bool | None) -> None:
     print(
         f"runs {runs}: median {median:.2f} s, min {min(times):.2f} s, max {max(times):.2f} s;"
         f" peak RSS {max(r[1] for r in results) / 1024:.0f} MiB; exit code(s) {sorted(codes)}"
+    )
+    print(
+        f"CPU (user+sys, worker included): median {statistics.median(r[3] for r in results):.2f} s"
     )
     verdict = "met" if median < GOAL_SECONDS else "missed"
     print(f"goal: median under {GOAL_SECONDS:.0f} s: {verdict}")
