@@ -311,6 +311,15 @@ def _sha256(text: str) -> str:
     return hashlib.sha256(text.encode("utf-8")).hexdigest()
 
 
+def real_package() -> GeneratedPackage:
+    """The shipped package as a GeneratedPackage, for explicit regression examples."""
+    package = Package.load(ROOT)
+    tables = {name: package.rows(name) for name in package.table_names}
+    pages = {row["resource"]: package.text(row["resource"]) for row in tables["pages"]}
+    paths = {row["resource"]: row["path"] for row in tables["pages"]}
+    return GeneratedPackage(tables, pages, paths)
+
+
 def write_package(generated: GeneratedPackage, target: Path) -> Path:
     """Write a generated package like the real one: same descriptor, its own tables and pages."""
     if target.exists():
