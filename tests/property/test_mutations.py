@@ -48,16 +48,16 @@ def test_generated_packages_pass_bloemdata_validate(generated):
     assert not report.warnings, [p.to_dict() for p in report.warnings]
 
 
-def _duplicated_source() -> tuple[GeneratedPackage, Planted]:
+def _null_in_composite_key() -> tuple[GeneratedPackage, Planted]:
     generated = real_package()
-    generated.tables["sources"].append(dict(generated.tables["sources"][0]))
-    return generated, Planted("duplicate-key", "sources", 2, frozenset({"primary-key"}))
+    generated.tables["codings"][0]["coder_id"] = ""
+    return generated, Planted("null-in-key", "codings", 1, frozenset({"required"}))
 
 
 @given(mutated(packages()))
-# Found by this property: a repeated single-field primary key crashed the Pandera mapping
-# (its failure case is a JSON list, not an object); fixed in pandera_schema.failures_to_problems.
-@example(_duplicated_source())
+# Found by this property: an empty field of a composite key crashed the mapping of Pandera's
+# `not_nullable` failure to a problem (TypeError: `field` given twice, pandera_schema._problem).
+@example(_null_in_composite_key())
 def test_every_planted_violation_is_rejected_and_named(case):
     generated, planted = case
     report = validate(_write(generated, planted), frictionless=False)
