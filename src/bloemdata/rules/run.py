@@ -81,12 +81,15 @@ def _cross_table(package: Package, typed: dict[str, pl.DataFrame], report: Repor
         problems, notes = foreign_key_problems(name, package.schemas[name], typed)
         report.extend(problems)
         report.notes.extend(notes)
-    if "codes" in typed:
-        report.extend(codebook_problems(typed["codes"]))
-    if {"statements", "codes", "codings"} <= typed.keys():
-        report.extend(coding_problems(typed["statements"], typed["codes"], typed["codings"]))
-    else:
-        report.notes.append("coding rules not checked: statements, codes or codings unreadable")
+    try:
+        if "codes" in typed:
+            report.extend(codebook_problems(typed["codes"]))
+        if {"statements", "codes", "codings"} <= typed.keys():
+            report.extend(coding_problems(typed["statements"], typed["codes"], typed["codings"]))
+        else:
+            report.notes.append("coding rules not checked: statements, codes or codings unread")
+    except pl.exceptions.PolarsError as exc:  # a schema without the columns the rules read
+        report.notes.append(f"coding rules not checked: {str(exc).splitlines()[0]}")
 
 
 def _provenance(

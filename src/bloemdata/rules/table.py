@@ -99,17 +99,19 @@ def foreign_key_problems(
                 f" {target} could not be read"
             )
             continue
-        parent = (
-            typed[target]
-            .select(
-                [pl.col(r).alias(f) for f, r in zip(fk.fields, fk.reference_fields, strict=True)]
-            )
-            .unique()
+        absent = (set(fk.fields) - set(child.columns)) | (
+            set(fk.reference_fields) - set(typed[target].columns)
         )
-        keys = child.select(pl.int_range(pl.len()).alias("__row"), *fk.fields).drop_nulls(
-            list(fk.fields)
-        )
-        missing = keys.join(parent, on=list(fk.fields), how="anti", nulls_equal=False)
+        if absent or len(fk.fields) != len(fk.reference_fields):
+            notes.append(f"{resource}: foreign key ({', '.join(fk.fields)}) is malformed")
+            continue
+        # compared as text after the typed cast: two tables typing a key differently still join
+        pairs = zip(fk.fields, fk.reference_fields, strict=True)
+        parent = typed[target].select([pl.col(r).cast(pl.String).alias(f) for f, r in pairs])
+        keys = child.select(
+            pl.int_range(pl.len()).alias("__row"), *(pl.col(f).cast(pl.String) for f in fk.fields)
+        ).drop_nulls(list(fk.fields))
+        missing = keys.join(parent.unique(), on=list(fk.fields), how="anti", nulls_equal=False)
         label = f"{target}.{', '.join(fk.reference_fields)}"
         for row in missing.sort("__row").iter_rows(named=True):
             value = ", ".join(str(row[f]) for f in fk.fields)
