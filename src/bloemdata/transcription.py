@@ -96,24 +96,35 @@ def check_coverage(
 
     `excluded` are the anchors of the heading(s) and footer, which belong to no statement.
     """
-    owners: dict[tuple[int, int], list[str]] = {}
+    # Spans per line, sorted: overlaps and gaps show between neighbours (no per-character map,
+    # which made this the validator's bottleneck on large pages).
+    spans: dict[int, list[tuple[int, int, str]]] = {}
     for label, anchor in [*(("heading/footer", a) for a in excluded if a), *_anchors(statements)]:
         try:
             fragments = parse(anchor)
         except AnchorError:
             continue  # reported by check_statement
         for fragment in fragments:
-            for offset in range(fragment.start, min(fragment.end, len(_line(lines, fragment)))):
-                owners.setdefault((fragment.line, offset), []).append(label)
-    for (line, offset), labels in sorted(owners.items()):
-        if len(labels) > 1:
-            yield Finding(
-                "page-covered-once",
-                f"line {line}, offset {offset} is covered by {', '.join(labels)}",
-                page=page,
-            )
+            end = min(fragment.end, len(_line(lines, fragment)))
+            if fragment.start < end:
+                spans.setdefault(fragment.line, []).append((fragment.start, end, label))
     for number, text in enumerate(lines, start=1):
-        missing = [i for i, ch in enumerate(text) if not ch.isspace() and (number, i) not in owners]
+        covered_to = 0  # end of the furthest span so far on this line
+        holder = ""
+        missing: list[int] = []
+        for start, end, label in sorted(spans.get(number, [])):
+            if start < covered_to:
+                yield Finding(
+                    "page-covered-once",
+                    f"line {number}, offsets {start}-{min(end, covered_to)} are covered by "
+                    f"{holder} and {label}",
+                    page=page,
+                )
+            else:
+                missing += _non_space(text, covered_to, start)
+            if end > covered_to:
+                covered_to, holder = end, label
+        missing += _non_space(text, covered_to, len(text))
         if missing:
             words = " ".join(_words_at(text, missing))
             yield Finding(
@@ -121,6 +132,10 @@ def check_coverage(
                 f"line {number}: {words!r} is in no statement",
                 page=page,
             )
+
+
+def _non_space(text: str, start: int, end: int) -> list[int]:
+    return [i for i in range(start, end) if not text[i].isspace()]
 
 
 def check_package(package: Package) -> list[Finding]:
