@@ -19,8 +19,11 @@ import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 
-from bloemdata.anchor import Fragment, fragment_text, parse, resolve
-from bloemdata.errors import AnchorError
+import polars as pl
+
+from bloemdata import transcription_screen as screen
+from bloemdata.anchor import Fragment, fragment_text, parse, resolve, split_lines
+from bloemdata.errors import AnchorError, ResourceError
 from bloemdata.package import Package
 
 _STARTS = re.compile(r"^[\w(‘“'\"]")
@@ -139,37 +142,138 @@ def _non_space(text: str, start: int, end: int) -> list[int]:
 
 
 def check_package(package: Package) -> list[Finding]:
-    """All transcription findings of a package: every statement and every page held."""
-    pages = package.page_lines()
-    page_rows = {(r["source_id"], int(r["page"])): r for r in package.rows("pages")}
-    by_page: dict[tuple[str, int], list[StatementRef]] = {key: [] for key in pages}
-    findings: list[Finding] = []
-    for row_number, row in enumerate(package.rows("statements"), start=1):
-        try:
-            key = (row["source_id"], int(row["page"]))
-        except ValueError:
-            continue  # a type error, reported by the schema checks
-        st = StatementRef(
-            row_number, row["statement_id"], key, row["column"], row["text"], row["anchor"]
+    """All transcription findings of a package: every statement and every page held.
+
+    A polars screen (`transcription_screen`) picks the statements and pages that may have a
+    finding; only those go through the checks above, which write every finding.
+    """
+    texts = {
+        (row["source_id"], int(row["page"])): package.text(row["resource"])
+        for row in package.rows("pages")
+    }
+    lines = {key: split_lines(raw) for key, raw in texts.items()}
+    statements = _statements_frame(package)
+    excluded = _excluded_frame(package.rows("pages"))
+    line_frame = screen.page_lines_frame(texts)
+    suspects = screen.suspect_statements(statements, line_frame)
+    pages = screen.suspect_pages(statements, excluded, line_frame)
+    # a suspect statement makes its page a suspect: the reference may skip its anchor
+    pages |= {
+        (r["source_id"], r["page"])
+        for r in statements.filter(pl.col("row").is_in(list(suspects))).iter_rows(named=True)
+    }
+    refs = [
+        StatementRef(
+            r["row"],
+            r["statement_id"],
+            (r["source_id"], r["page"]),
+            r["column"],
+            r["text"],
+            r["anchor"],
         )
-        if key not in pages:
+        for r in statements.iter_rows(named=True)
+        if r["row"] in suspects or (r["source_id"], r["page"]) in pages
+    ]
+    findings: list[Finding] = []
+    for st in refs:
+        if st.row not in suspects:
+            continue
+        if st.page not in lines:
             findings.append(
                 Finding(
                     "anchor-page",
-                    f"page {key[1]} of {key[0]!r} is not held",
+                    f"page {st.page[1]} of {st.page[0]!r} is not held",
                     st.statement_id,
-                    row_number,
+                    st.row,
                     "page",
-                    key,
+                    st.page,
                 )
             )
             continue
-        by_page[key].append(st)
-        findings.extend(check_statement(pages[key], st))
-    for key, lines in pages.items():
-        excluded = [page_rows[key]["heading_anchor"], page_rows[key]["footer_anchor"]]
-        findings.extend(check_coverage(lines, by_page[key], excluded, key))
+        findings.extend(check_statement(lines[st.page], st))
+    page_rows = {(r["source_id"], int(r["page"])): r for r in package.rows("pages")}
+    for key in sorted(pages & lines.keys()):
+        on_page = [st for st in refs if st.page == key]
+        excluded_anchors = [page_rows[key]["heading_anchor"], page_rows[key]["footer_anchor"]]
+        findings.extend(check_coverage(lines[key], on_page, excluded_anchors, key))
     return findings
+
+
+def check_package_reference(package: Package) -> list[Finding]:
+    """The same findings as `check_package`, with no screen: every statement and page in Python.
+
+    Slow (about 50 µs a statement); the property tests hold the screen to it.
+    """
+    lines = {
+        (row["source_id"], int(row["page"])): split_lines(package.text(row["resource"]))
+        for row in package.rows("pages")
+    }
+    refs = [
+        StatementRef(
+            r["row"],
+            r["statement_id"],
+            (r["source_id"], r["page"]),
+            r["column"],
+            r["text"],
+            r["anchor"],
+        )
+        for r in _statements_frame(package).iter_rows(named=True)
+    ]
+    findings: list[Finding] = []
+    for st in refs:
+        if st.page not in lines:
+            findings.append(
+                Finding(
+                    "anchor-page",
+                    f"page {st.page[1]} of {st.page[0]!r} is not held",
+                    st.statement_id,
+                    st.row,
+                    "page",
+                    st.page,
+                )
+            )
+            continue
+        findings.extend(check_statement(lines[st.page], st))
+    page_rows = {(r["source_id"], int(r["page"])): r for r in package.rows("pages")}
+    for key in sorted(lines):
+        on_page = [st for st in refs if st.page == key]
+        excluded_anchors = [page_rows[key]["heading_anchor"], page_rows[key]["footer_anchor"]]
+        findings.extend(check_coverage(lines[key], on_page, excluded_anchors, key))
+    return findings
+
+
+def _statements_frame(package: Package) -> pl.DataFrame:
+    """The statements' columns the checks read, as text (page as integer), with 1-based rows."""
+    path = package.path_of("statements")
+    columns = ["statement_id", "source_id", "page", "column", "text", "anchor"]
+    try:
+        frame = pl.read_csv(path, infer_schema=False, columns=columns, encoding="utf8")
+    except (pl.exceptions.PolarsError, OSError) as exc:
+        raise ResourceError(f"{path}: cannot read the statements: {exc}") from exc
+    return (
+        frame.with_row_index("row", offset=1)
+        .with_columns(
+            pl.col("row").cast(pl.Int64),
+            pl.col("page").cast(pl.Int64, strict=False),
+            *(
+                pl.col(c).fill_null("")
+                for c in ["statement_id", "source_id", "column", "text", "anchor"]
+            ),
+        )
+        .filter(pl.col("page").is_not_null())  # a type error, reported by the schema checks
+    )
+
+
+def _excluded_frame(page_rows: list[dict[str, str]]) -> pl.DataFrame:
+    """Heading and footer anchors of every page, which belong to no statement."""
+    records = [
+        {"row": 0, "source_id": r["source_id"], "page": int(r["page"]), "anchor": anchor}
+        for r in page_rows
+        for anchor in (r["heading_anchor"], r["footer_anchor"])
+        if anchor
+    ]
+    schema = {"row": pl.Int64, "source_id": pl.String, "page": pl.Int64, "anchor": pl.String}
+    return pl.DataFrame(records, schema=schema)
 
 
 def _anchors(statements: Iterable[StatementRef]) -> Iterator[tuple[str, str]]:
