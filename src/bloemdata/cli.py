@@ -10,7 +10,7 @@ from pathlib import Path
 
 import click
 
-from bloemdata import __version__, release, reliability
+from bloemdata import __version__, release
 from bloemdata import diff as diff_module
 from bloemdata import serve as serving
 from bloemdata.build import DEFAULT_OUTPUT, InvalidPackageError, build
@@ -189,6 +189,8 @@ def reliability_command(package_path: Path, write_table: bool) -> None:
 
     Example: bloemdata reliability --write
     """
+    from bloemdata import reliability  # noqa: PLC0415 - numpy and krippendorff cost 0.2 s a command
+
     package = Package.load(package_path)
     data = CodedData.load(package)
     rounds = reliability.rounds(data)
