@@ -154,14 +154,14 @@ def check_package(package: Package) -> list[Finding]:
     lines = {key: split_lines(raw) for key, raw in texts.items()}
     statements = _statements_frame(package)
     excluded = _excluded_frame(package.rows("pages"))
-    line_frame = screen.page_lines_frame(texts)
-    suspects = screen.suspect_statements(statements, line_frame)
-    pages = screen.suspect_pages(statements, excluded, line_frame)
+    suspects, pages = screen.screen(statements, excluded, screen.page_lines_frame(texts))
     # a suspect statement makes its page a suspect: the reference may skip its anchor
-    pages |= {
-        (r["source_id"], r["page"])
-        for r in statements.filter(pl.col("row").is_in(list(suspects))).iter_rows(named=True)
-    }
+    suspect_rows = statements.filter(pl.col("row").is_in(list(suspects)))
+    pages |= set(zip(suspect_rows["source_id"], suspect_rows["page"], strict=True))
+    page_keys = pl.DataFrame(
+        list(pages), schema={"source_id": pl.String, "page": pl.Int64}, orient="row"
+    )
+    on_pages = statements.join(page_keys, on=["source_id", "page"], how="semi")
     refs = [
         StatementRef(
             r["row"],
@@ -171,8 +171,7 @@ def check_package(package: Package) -> list[Finding]:
             r["text"],
             r["anchor"],
         )
-        for r in statements.iter_rows(named=True)
-        if r["row"] in suspects or (r["source_id"], r["page"]) in pages
+        for r in pl.concat([suspect_rows, on_pages]).unique("row").sort("row").iter_rows(named=True)
     ]
     findings: list[Finding] = []
     for st in refs:

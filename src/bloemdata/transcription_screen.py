@@ -52,40 +52,58 @@ def page_lines_frame(texts: dict[tuple[str, int], str]) -> pl.DataFrame:
 
 
 def fragments(frame: pl.DataFrame, lines: pl.DataFrame) -> pl.DataFrame:
-    """Anchors (column `anchor`, well-formed) exploded into fragments joined to their raw line."""
+    """Anchors (column `anchor`, well-formed) exploded into fragments joined to their raw line.
+
+    The explode keeps each anchor's fragments together and in order; `first` marks the first
+    fragment of each row of `frame`.
+    """
+    parts = r"^([0-9]+):([0-9]+)-([0-9]+)([;~]?)$"
     return (
         frame.with_columns(pl.col("anchor").str.extract_all(_FRAGMENT).alias("fragment"))
         .explode("fragment")
         .with_columns(
-            pl.int_range(pl.len()).over("row").alias("index"),
-            pl.col("fragment").str.extract(r"^([0-9]+):", 1).cast(pl.Int64).alias("line"),
-            pl.col("fragment").str.extract(r":([0-9]+)-", 1).cast(pl.Int64).alias("start"),
-            pl.col("fragment").str.extract(r"-([0-9]+)", 1).cast(pl.Int64).alias("end"),
-            pl.col("fragment").str.extract(r"([;~])$", 1).alias("join"),
+            pl.col("fragment")
+            .str.extract_groups(parts)
+            .struct.rename_fields(["line", "start", "end", "join"])
+            .alias("parts"),
+            (pl.col("row") != pl.col("row").shift(1)).fill_null(value=True).alias("first"),
         )
-        .join(lines, on=[*_KEYS, "line"], how="left")
+        .unnest("parts")
+        .with_columns(
+            pl.col("line").cast(pl.Int64),
+            pl.col("start").cast(pl.Int64),
+            pl.col("end").cast(pl.Int64),
+            pl.when(pl.col("join") == "").then(None).otherwise(pl.col("join")).alias("join"),
+        )
+        .join(lines, on=[*_KEYS, "line"], how="left", maintain_order="left")
         .with_columns(pl.col("line_text").str.len_chars().alias("length"))
     )
 
 
-def suspect_statements(statements: pl.DataFrame, lines: pl.DataFrame) -> set[int]:
-    """Rows (1-based, column `row`) of statements any reference check might report."""
-    held = lines.select(_KEYS).unique()
-    held = held.with_columns(pl.lit(value=True).alias("held"))
-    frame = statements.join(held, on=_KEYS, how="left")
-    bad_anchor = ~pl.col("anchor").fill_null("").str.contains(_ANCHOR)
-    boundary = ~pl.col("text").fill_null("").str.contains(_STARTS) | ~pl.col("text").fill_null(
+def screen(
+    statements: pl.DataFrame, excluded: pl.DataFrame, lines: pl.DataFrame
+) -> tuple[set[int], set[tuple[str, int]]]:
+    """Rows of suspect statements, and suspect pages (whose coverage may not be exactly once)."""
+    held = lines.select(_KEYS).unique().with_columns(pl.lit(value=True).alias("held"))
+    frame = statements.join(held, on=_KEYS, how="left", maintain_order="left")
+    well_formed = pl.col("anchor").fill_null("").str.contains(_ANCHOR)
+    boundary = pl.col("text").fill_null("").str.contains(_STARTS) & pl.col("text").fill_null(
         ""
     ).str.contains(_ENDS)
-    first = frame.filter(bad_anchor | boundary | pl.col("held").is_null())
-    suspects = set(first["row"].to_list())
-    frag = fragments(frame.filter(~(bad_anchor | boundary | pl.col("held").is_null())), lines)
+    early = frame.filter(~well_formed | ~boundary | pl.col("held").is_null())
+    frag = fragments(frame.filter(well_formed & boundary & pl.col("held").is_not_null()), lines)
+    rows = set(early["row"].to_list()) | _odd_statements(frag)
+    pages = set(_keys(early)) | _odd_pages(frag, excluded, lines)
+    return rows, pages
+
+
+def _odd_statements(frag: pl.DataFrame) -> set[int]:
     width = (pl.col("end") - pl.col("start")).clip(lower_bound=0)
     piece = pl.col("line_text").str.slice(pl.col("start"), width)
     before = pl.col("line_text").str.slice(0, pl.col("start")).str.strip_chars()
     after = pl.col("line_text").str.slice(pl.col("end")).str.strip_chars()
     hyphen = pl.col("join") == "~"
-    frag = frag.with_columns(
+    checked = frag.with_columns(
         (
             pl.col("line_text").is_null()
             | (pl.col("end") <= pl.col("start"))
@@ -93,7 +111,7 @@ def suspect_statements(statements: pl.DataFrame, lines: pl.DataFrame) -> set[int
             | (hyphen & ~piece.str.ends_with("-"))
             # a fragment that is only a hyphen: the reference also strips the space before it
             | (hyphen & (piece.str.strip_suffix("-").str.strip_chars_end(" ") == ""))
-            | (pl.col("line") <= pl.col("line").shift(1).over("row"))
+            | (~pl.col("first") & (pl.col("line") <= pl.col("line").shift(1)))
             | ((pl.col("column") == "left") & (before != ""))
             | ((pl.col("column") == "right") & (after != ""))
             | ((pl.col("column") == "unknown") & ((before != "") | (after != "")))
@@ -105,62 +123,63 @@ def suspect_statements(statements: pl.DataFrame, lines: pl.DataFrame) -> set[int
         .otherwise(piece)
         .alias("piece"),
     )
-    rebuilt = frag.group_by("row").agg(
-        pl.col("odd").any(),
-        pl.col("piece").sort_by("index").str.join(""),
-        pl.col("text").first(),
+    rebuilt = checked.group_by("row").agg(
+        pl.col("odd").any(), pl.col("piece").str.join(""), pl.col("text").first()
     )
     odd = rebuilt.filter(pl.col("odd") | (pl.col("piece") != pl.col("text")))
-    return suspects | set(odd["row"].to_list())
+    return set(odd["row"].to_list())
 
 
-def suspect_pages(
-    statements: pl.DataFrame, excluded: pl.DataFrame, lines: pl.DataFrame
+def _odd_pages(
+    frag: pl.DataFrame, excluded: pl.DataFrame, lines: pl.DataFrame
 ) -> set[tuple[str, int]]:
     """Pages whose body may not be covered exactly once (statements plus heading/footer spans)."""
-    spans = pl.concat(
-        [
-            statements.select("row", *_KEYS, "anchor", pl.lit("statement").alias("column")),
-            excluded.select("row", *_KEYS, "anchor", pl.lit("unknown").alias("column")),
-        ]
-    )
-    all_frag = fragments(spans.filter(pl.col("anchor").str.contains(_ANCHOR)), lines)
+    fine = excluded.filter(pl.col("anchor").str.contains(_ANCHOR))
+    heading = fragments(fine.with_columns(pl.lit("unknown").alias("column")), lines)
+    columns = [*_KEYS, "line", "start", "end", "line_text", "length"]
+    spans = pl.concat([frag.select(columns), heading.select(columns)])
     # The reference skips a whole anchor that does not parse or points outside the page, which
     # leaves words uncovered: such a page is a suspect.
     broken = pl.concat(
         [
-            spans.filter(~pl.col("anchor").str.contains(_ANCHOR)).select(_KEYS),
-            all_frag.filter(
-                pl.col("line_text").is_null() | (pl.col("end") <= pl.col("start"))
-            ).select(_KEYS),
+            excluded.filter(~pl.col("anchor").str.contains(_ANCHOR)).select(_KEYS),
+            spans.filter(pl.col("line_text").is_null() | (pl.col("end") <= pl.col("start"))).select(
+                _KEYS
+            ),
         ]
     )
-    frag = (
-        all_frag.filter(pl.col("line_text").is_not_null())
+    group = [*_KEYS, "line"]
+    spans = (
+        spans.filter(pl.col("line_text").is_not_null())
         .with_columns(pl.min_horizontal("end", "length").alias("end"))
         .filter(pl.col("start") < pl.col("end"))
-        .sort([*_KEYS, "line", "start"])
-        .with_columns(
-            pl.col("end").cum_max().shift(1).over([*_KEYS, "line"]).fill_null(0).alias("reach")
-        )
+        .sort([*group, "start"])
+    )
+    # Sorted by start, spans that never overlap have rising ends, so the previous span's end is
+    # how far the line is covered; the first overlap marks the page anyway.
+    same_line = pl.all_horizontal(pl.col(c) == pl.col(c).shift(1) for c in group).fill_null(
+        value=False
+    )
+    reach = pl.when(same_line).then(pl.col("end").shift(1)).otherwise(0)
+    spans = spans.with_columns(reach.alias("reach"))
+    last = ~pl.all_horizontal(pl.col(c) == pl.col(c).shift(-1) for c in group).fill_null(
+        value=False
     )
     gap = pl.col("line_text").str.slice(
         pl.col("reach"), (pl.col("start") - pl.col("reach")).clip(lower_bound=0)
     )
-    odd = frag.filter(
+    odd = spans.filter(
         (pl.col("start") < pl.col("reach"))
         | ((pl.col("start") > pl.col("reach")) & (gap.str.strip_chars() != ""))
+        | (last & (pl.col("line_text").str.slice(pl.col("end")).str.strip_chars() != ""))
     ).select(_KEYS)
-    tails = (
-        frag.group_by([*_KEYS, "line"])
-        .agg(pl.col("end").max(), pl.col("line_text").first())
-        .filter(pl.col("line_text").str.slice(pl.col("end")).str.strip_chars() != "")
-        .select(_KEYS)
-    )
     uncovered = (
-        lines.join(frag.select([*_KEYS, "line"]).unique(), on=[*_KEYS, "line"], how="anti")
+        lines.join(spans.select(group).unique(), on=group, how="anti")
         .filter(pl.col("line_text").str.strip_chars() != "")
         .select(_KEYS)
     )
-    found = pl.concat([broken, odd, tails, uncovered]).unique()
-    return {(r["source_id"], r["page"]) for r in found.iter_rows(named=True)}
+    return set(_keys(pl.concat([broken, odd, uncovered]).unique()))
+
+
+def _keys(frame: pl.DataFrame) -> list[tuple[str, int]]:
+    return list(zip(frame["source_id"].to_list(), frame["page"].to_list(), strict=True))
