@@ -11,6 +11,7 @@ from __future__ import annotations
 import csv
 import json
 import shutil
+import unicodedata
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -36,7 +37,13 @@ def schemas() -> dict[str, TableSchema]:
 @st.composite
 def words(draw: st.DrawFn) -> str:
     """A word, sometimes with trailing punctuation or wrapped in (typographic) quotes."""
-    word = draw(st.text(alphabet=LETTERS, min_size=1, max_size=10))
+    letters = draw(
+        st.sampled_from(
+            [LETTERS, st.characters(categories=("Ll", "Lu", "Lo"), exclude_characters="ͅ")]
+        )
+    )
+    # Arbitrary letters of any script, composed (NFC) as the text rules require of real data.
+    word = unicodedata.normalize("NFC", draw(st.text(alphabet=letters, min_size=1, max_size=10)))
     if draw(st.integers(0, 6)) == 0:
         left, right = draw(st.sampled_from(QUOTES))
         word = f"{left}{word}{right}"

@@ -171,7 +171,10 @@ def scan_csv(resource: str, data: bytes, schema: TableSchema) -> Scan:
 
 def _header(data: bytes) -> list[str]:
     first = data.split(b"\n", 1)[0].rstrip(b"\r").decode("utf-8")
-    return next(csv.reader(io.StringIO(first)), [])
+    try:
+        return next(csv.reader(io.StringIO(first)), [])
+    except csv.Error:  # e.g. a bare carriage return: the labels as they stand, for the report
+        return first.split(",")
 
 
 def _header_problems(resource: str, header: list[str], schema: TableSchema) -> list[Problem]:
