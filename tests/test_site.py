@@ -15,7 +15,8 @@ from urllib.parse import quote
 import pytest
 from datasette.app import Datasette
 
-from bloemdata.build import DATABASE_NAME, FTS_TABLE, views, write_database, write_downloads
+from bloemdata.build import DATABASE_NAME, FTS_TABLE, derived, write_database, write_downloads
+from bloemdata.derived import ROWID_DESCRIPTION
 from bloemdata.package import Package
 from bloemdata.site import PLUGINS_DIR, TEMPLATES_DIR
 from bloemdata.site.metadata import (
@@ -196,8 +197,10 @@ def test_statement_page_lists_its_codes(
         assert f">{code}</a>" in section
 
 
-def test_metadata_describes_every_view_column(package: Package) -> None:
+def test_metadata_describes_every_derived_column(package: Package) -> None:
     tables = build_metadata(package)["databases"][DATABASE_NAME]["tables"]
-    for view in views(package):
-        assert tables[view.name]["columns"] == view.columns
-        assert all(view.columns.values())
+    for table in derived(package):
+        rowid = {} if table.primary_key else {"rowid": ROWID_DESCRIPTION}
+        assert tables[table.name]["columns"] == table.columns | rowid
+        assert list(table.columns) == list(table.types)
+        assert all(table.columns.values())

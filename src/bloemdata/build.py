@@ -3,7 +3,15 @@
 Tables are typed from the Table Schemas (never guessed from the CSV), with primary keys, foreign
 keys, NOT NULL and only CHECKs that plain sqlite3 evaluates (no REGEXP). A trigram FTS5 index over
 the Dutch text and its translation finds parts of compounds (`uitbuiting` in `arbeidsuitbuiting`),
-and views answer the questions researchers ask. The same package gives the same bytes.
+and derived tables (`bloemdata.derived`) answer the questions researchers ask. The same package
+gives the same bytes.
+
+Fast at scale: the CSVs are read by polars as strings and cast by the schema types, loaded with
+`executemany` in one transaction into a fresh `.partial` file (no journal, no fsync: a failed build
+leaves no file), indexes and the FTS index are built once after loading, and `build` runs the
+validator in a worker process meanwhile; the file is renamed into place only when the package is
+valid. The exports (REFI-QDA, Taguette, wide CSV/Excel) are not part of the build: `build(...,
+exports=True)` (`bloemdata build --exports`, `bloemdata serve`, the release bundle) writes them.
 
 Other modules add tables or download files with one call: `register_table(ExtraTable(...))` or
 `register_download_writer(fn)`; the build and the Datasette metadata pick them up.
@@ -11,13 +19,18 @@ Other modules add tables or download files with one call: `register_table(ExtraT
 
 from __future__ import annotations
 
+import multiprocessing
 import shutil
 import sqlite3
 from collections.abc import Callable, Iterable
+from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+import polars as pl
+
+from bloemdata.derived import VALENCE, Basis, DerivedTable, derived_tables
 from bloemdata.diff import (
     CHANGES_DESCRIPTION,
     CHANGES_SCHEMA,
@@ -28,14 +41,23 @@ from bloemdata.diff import (
 from bloemdata.errors import BloemdataError
 from bloemdata.package import DESCRIPTOR, Package
 from bloemdata.report import Report
-from bloemdata.schema import TableSchema
+from bloemdata.schema import Field, TableSchema
+
+__all__ = ["VALENCE", "DerivedTable"]  # re-exported for the site metadata
 
 DATABASE_NAME = "bloemdata"  # Datasette names a database by its file stem
 DEFAULT_OUTPUT = Path("dist") / f"{DATABASE_NAME}.db"
 FTS_TABLE = "statements_fts"
 FTS_COLUMNS = ("text", "text_en")
-# Dimension of the codebook whose code every statement gets exactly once (per coder and round).
-VALENCE = "valence"
+# Only while writing the fresh `.partial` file, which is renamed into place at the end: a crash
+# leaves a partial file that is deleted, never a half-written database under the real name.
+BUILD_PRAGMAS = (
+    "journal_mode = OFF",
+    "synchronous = OFF",
+    "locking_mode = EXCLUSIVE",
+    "temp_store = MEMORY",
+    "cache_size = -512000",  # KiB: indexes and the FTS index are built in memory
+)
 
 
 class BuildError(BloemdataError):
@@ -61,17 +83,6 @@ class ExtraTable:
     rows: Callable[[Package], Iterable[dict[str, Any]]]
 
 
-@dataclass(frozen=True)
-class View:
-    """A view: its SQL and a description of it and of every column it shows."""
-
-    name: str
-    title: str
-    description: str
-    columns: dict[str, str]
-    sql: str
-
-
 EXTRA_TABLES: list[ExtraTable] = []
 DownloadWriter = Callable[[Package, Path], None]
 DOWNLOAD_WRITERS: list[DownloadWriter] = []
@@ -91,7 +102,8 @@ register_table(
 
 
 def register_download_writer(writer: DownloadWriter) -> None:
-    """Add a function `writer(package, downloads_dir)` that writes files for download."""
+    """Add a function `writer(package, downloads_dir)` that writes files for download (the
+    exports); run by `write_downloads(..., exports=True)`."""
     if writer not in DOWNLOAD_WRITERS:
         DOWNLOAD_WRITERS.append(writer)
 
@@ -107,69 +119,189 @@ def build(
     package_path: Path | str = ".",
     output: Path = DEFAULT_OUTPUT,
     downloads: Path | None = None,
+    *,
+    exports: bool = False,
 ) -> BuildResult:
-    """Validate the package, then write the database and the download folder beside it."""
-    from bloemdata.validate import validate  # noqa: PLC0415 - the validator is heavy to import
+    """Validate the package and write the database, and the download folder beside it.
 
+    The validator runs in a worker process while the database is written into a `.partial` file;
+    only a valid package's database is renamed into place (an invalid one leaves no file). The
+    download folder gets copies of the release's files and, with `exports`, the exports.
+    """
     package = Package.load(package_path)
-    report = validate(package.root)
-    if not report.valid:
-        raise InvalidPackageError(
-            f"{package.root / DESCRIPTOR}: the package is invalid "
-            f"({len(report.errors)} error(s)); run `bloemdata validate` to see them. "
-            "Nothing was built.",
-            report,
-        )
-    counts = write_database(package, output)
     downloads = downloads or output.parent / "downloads"
-    write_downloads(package, downloads)
+    context = multiprocessing.get_context("spawn")  # polars' threads make fork unsafe
+    with ProcessPoolExecutor(max_workers=1, mp_context=context) as pool:
+        verdict = pool.submit(_validate, package.root)
+
+        def require_valid() -> None:
+            report = verdict.result()
+            if not report.valid:
+                raise InvalidPackageError(
+                    f"{package.root / DESCRIPTOR}: the package is invalid "
+                    f"({len(report.errors)} error(s)); run `bloemdata validate` to see them. "
+                    "Nothing was built.",
+                    report,
+                )
+
+        try:
+            # Foreign keys: the validator checks them (and a bad one makes it refuse).
+            counts = write_database(
+                package, output, before_publish=require_valid, check_foreign_keys=False
+            )
+        except InvalidPackageError:
+            raise
+        except BuildError:
+            require_valid()  # bad data usually breaks the load first: say it is invalid
+            raise
+    write_downloads(package, downloads, exports=exports)
     return BuildResult(database=output, downloads=downloads, tables=counts)
 
 
-def write_database(package: Package, output: Path) -> dict[str, int]:
-    """Write the database (no validation: `build` validates first). Returns rows per table."""
+def _validate(root: Path) -> Report:
+    """`bloemdata validate` in the worker process (imported there: it is heavy)."""
+    from bloemdata.validate import validate  # noqa: PLC0415
+
+    return validate(root)
+
+
+def write_database(
+    package: Package,
+    output: Path,
+    *,
+    before_publish: Callable[[], None] | None = None,
+    check_foreign_keys: bool = True,
+) -> dict[str, int]:
+    """Write the database (no validation: `build` validates). Returns rows per table.
+
+    `before_publish` runs after the file is complete and before it is renamed into place; if it
+    raises, the file is deleted. `check_foreign_keys` checks every foreign key at the end.
+    """
     _require_trigram()
     output.parent.mkdir(parents=True, exist_ok=True)
     partial = output.with_name(output.name + ".partial")
     partial.unlink(missing_ok=True)
-    conn = sqlite3.connect(partial, isolation_level=None)
     try:
-        counts = _fill(conn, package)
-        violations = conn.execute("PRAGMA foreign_key_check").fetchall()
-        if not violations:
+        conn = sqlite3.connect(partial, isolation_level=None)
+        try:
+            counts = _fill(conn, package)
+            violations = (
+                conn.execute("PRAGMA foreign_key_check").fetchall() if check_foreign_keys else []
+            )
             conn.execute("COMMIT")
+        finally:
+            conn.close()
+        if violations:
+            raise BuildError(f"{output}: foreign keys do not resolve: {violations[:5]}")  # noqa: TRY301 - the partial file goes too
+        if before_publish is not None:
+            before_publish()
     except sqlite3.Error as exc:
-        conn.close()
         partial.unlink(missing_ok=True)
         raise BuildError(f"{output}: cannot build the database: {exc}") from exc
     except BaseException:
-        conn.close()
         partial.unlink(missing_ok=True)
         raise
-    conn.close()
-    if violations:
-        partial.unlink(missing_ok=True)
-        raise BuildError(f"{output}: foreign keys do not resolve: {violations[:5]}")
     partial.replace(output)
     return counts
 
 
 def _fill(conn: sqlite3.Connection, package: Package) -> dict[str, int]:
     """Create and load everything in one transaction (left open for the caller to commit)."""
-    conn.execute("PRAGMA foreign_keys = ON")
+    for pragma in BUILD_PRAGMAS:
+        conn.execute(f"PRAGMA {pragma}")
     conn.execute("BEGIN")
     schemas = table_schemas(package)
+    frames = {name: read_table(package, name) for name in package.table_names}
+    counts = {}
     for name, schema in schemas.items():
         conn.execute(create_table_sql(name, schema))
+        if name in frames:
+            rows: Iterable[tuple[Any, ...]] = frames[name].iter_rows()
+        else:
+            rows = (
+                [_sqlite_value(r.get(c)) for c in schema.names] for r in _rows_of(package, name)
+            )
+        counts[name] = _load(conn, name, schema.names, rows)
+    # Indexes after the rows: one sort per index instead of a B-tree update per row.
+    for name, schema in schemas.items():
         for sql in index_sql(name, schema):
             conn.execute(sql)
-    counts = {
-        name: _load(conn, name, schema, _rows_of(package, name)) for name, schema in schemas.items()
-    }
     _write_fts(conn)
-    for view in views(package):
-        conn.execute(f"CREATE VIEW {_q(view.name)} AS\n{view.sql}")
+    dims = dimensions(package)
+    basis = Basis.of(frames, dims)
+    for table in derived_tables(dims):
+        columns = ", ".join(f"{_q(c)} {t}" for c, t in table.types.items())
+        if table.primary_key:
+            columns += f", PRIMARY KEY ({', '.join(_q(c) for c in table.primary_key)})"
+        conn.execute(f"CREATE TABLE {_q(table.name)} ({columns})")
+        frame = table.compute(basis)
+        _load(conn, table.name, list(table.types), frame.iter_rows())
+        for index in table.indexes:
+            name = f"idx_{table.name}_{'_'.join(index)}"
+            columns = ", ".join(_q(c) for c in index)
+            conn.execute(f"CREATE INDEX {_q(name)} ON {_q(table.name)} ({columns})")
     return counts
+
+
+def read_table(package: Package, name: str) -> pl.DataFrame:
+    """A resource as a polars frame typed by its Table Schema (read as strings, never guessed).
+
+    Missing values become null; integers, numbers and booleans are cast as `schema.cast` does.
+    A cell that does not cast raises BuildError naming the file and field (`build` validates
+    first, so this only happens to `write_database` on an unvalidated package).
+    """
+    schema = package.schemas[name]
+    path = package.path_of(name)
+    try:
+        raw = pl.read_csv(path, infer_schema=False, empty_string_is_null=False, raise_if_empty=True)
+    except (pl.exceptions.PolarsError, OSError) as exc:
+        raise BuildError(f"{path}: cannot read {name!r}: {exc}") from exc
+    missing = list(schema.missing_values)
+    columns = []
+    for f in schema.fields:
+        if f.name not in raw.columns:
+            columns.append(pl.lit(None, dtype=pl.String).alias(f.name))
+            continue
+        cell = pl.col(f.name)
+        columns.append(pl.when(cell.is_in(missing)).then(None).otherwise(cell).alias(f.name))
+    frame = raw.select(columns)
+    for f in schema.fields:
+        bad = _uncastable(f)
+        if bad is not None:
+            rows = frame.with_row_index("row", offset=2).filter(bad).head(1)
+            if rows.height:
+                row, value = rows.row(0, named=True)["row"], rows[f.name][0]
+                raise BuildError(
+                    f"{path}, row {row}, field {f.name!r}: {value!r} is not a {f.type}"
+                )
+    try:
+        return frame.select(_typed(f).alias(f.name) for f in schema.fields)
+    except pl.exceptions.PolarsError as exc:
+        raise BuildError(f"{path}: a value does not cast to its schema type: {exc}") from exc
+
+
+def _uncastable(f: Field) -> pl.Expr | None:
+    """Cells `schema.cast` refuses and a polars cast would take (or None for the type)."""
+    cell = pl.col(f.name)
+    match f.type:
+        case "integer" | "year":  # an optional minus and digits: no `+`, spaces or decimals
+            return cell.is_not_null() & ~cell.str.contains(r"^-?[0-9]+$")
+        case "boolean":
+            return cell.is_not_null() & ~cell.is_in(list(f.true_values + f.false_values))
+    return None
+
+
+def _typed(f: Field) -> pl.Expr:
+    cell = pl.col(f.name)
+    match f.type:
+        case "integer" | "year":
+            return cell.cast(pl.Int64, strict=True)
+        case "number":
+            return cell.cast(pl.Float64, strict=True)
+        case "boolean":
+            # the other cells are false values (checked by `_uncastable`) or null
+            return pl.when(cell.is_null()).then(None).otherwise(cell.is_in(list(f.true_values)))
+    return cell
 
 
 def table_schemas(package: Package) -> dict[str, TableSchema]:
@@ -255,17 +387,15 @@ def _rows_of(package: Package, name: str) -> Iterable[dict[str, Any]]:
 
 
 def _load(
-    conn: sqlite3.Connection, name: str, schema: TableSchema, rows: Iterable[dict[str, Any]]
+    conn: sqlite3.Connection, name: str, columns: list[str], rows: Iterable[Iterable[Any]]
 ) -> int:
-    """Bulk insert in file order (executemany inside the caller's one transaction)."""
-    names = schema.names
+    """Bulk insert in the given order (executemany inside the caller's one transaction)."""
     sql = (
-        f"INSERT INTO {_q(name)} ({', '.join(_q(c) for c in names)}) "  # noqa: S608 - quoted
-        f"VALUES ({', '.join('?' for _ in names)})"
+        f"INSERT INTO {_q(name)} ({', '.join(_q(c) for c in columns)}) "  # noqa: S608 - quoted
+        f"VALUES ({', '.join('?' for _ in columns)})"
     )
-    values = [tuple(_sqlite_value(row.get(c)) for c in names) for row in rows]
-    conn.executemany(sql, values)
-    return len(values)
+    cursor = conn.executemany(sql, rows)
+    return max(cursor.rowcount, 0)
 
 
 def _sqlite_value(value: Any) -> Any:
@@ -288,6 +418,9 @@ def _write_fts(conn: sqlite3.Connection) -> None:
         f"CREATE VIRTUAL TABLE {_q(FTS_TABLE)} USING fts5({columns}, "
         'content="statements", content_rowid="rowid", tokenize="trigram")'
     )
+    # No incremental merging while the index is built once (about a third faster); the segments
+    # stay as written, which search reads as fast on this immutable database.
+    conn.execute(f"INSERT INTO {_q(FTS_TABLE)}({_q(FTS_TABLE)}, rank) VALUES ('automerge', 0)")  # noqa: S608
     conn.execute(f"INSERT INTO {_q(FTS_TABLE)}({_q(FTS_TABLE)}) VALUES ('rebuild')")  # noqa: S608
 
 
@@ -296,130 +429,14 @@ def dimensions(package: Package) -> list[str]:
     return [row["dimension"] for row in package.rows("codes") if row["parent_id"] == ""]
 
 
-def views(package: Package) -> list[View]:
-    """The views, generated for the codebook's dimensions."""
-    dims = dimensions(package)
-    # Aggregates over a join, not correlated subqueries: SQLite 3.40 returns no rows for
-    # Datasette's array-facet query over a view built from correlated subqueries.
-    per_dimension = ",\n".join(
-        f"  json_group_array(g.code_id) FILTER (WHERE g.dimension = {_literal(d)}) AS {_q(d)}"
-        for d in dims
-    )
-    current = "s.status = 'current'"
-    return [
-        View(
-            name="statement_codes",
-            title="Statements with their codes",
-            description=(
-                "One row per current statement and coding (coder and round): the statement's "
-                "text and, per dimension of the codebook, the codes applied as a JSON array "
-                "(facet on them as arrays)."
-            ),
-            columns={
-                "statement_id": "The statement (see statements).",
-                "coder_id": "The coder who coded it (see coders); empty if not yet coded.",
-                "round": "The coding round.",
-                "section_id": "Section of the anthology the statement belongs to.",
-                "page": "Printed page number.",
-                "text": "The statement in Dutch, verbatim.",
-                "text_en": "Unofficial English translation.",
-                **{
-                    d: f"Codes of dimension `{d}` applied, as a JSON array of code ids."
-                    for d in dims
-                },
-            },
-            sql=(
-                "SELECT s.statement_id, g.coder_id, g.round, s.section_id, s.page, s.text, "  # noqa: S608
-                f"s.text_en,\n{per_dimension}\nFROM statements s LEFT JOIN "
-                "(SELECT c.statement_id, c.coder_id, c.round, c.code_id, k.dimension "
-                "FROM codings c JOIN codes k ON k.code_id = c.code_id ORDER BY k.rowid) g "
-                f"ON g.statement_id = s.statement_id\nWHERE {current}\n"
-                "GROUP BY s.statement_id, g.coder_id, g.round\n"
-                "ORDER BY s.rowid, g.coder_id, g.round"
-            ),
-        ),
-        View(
-            name="code_frequencies",
-            title="Code frequencies",
-            description=(
-                "Per codable code of the codebook: how many current statements have it "
-                "(by any coder, in any round) and how many codings apply it."
-            ),
-            columns={
-                "dimension": "Dimension of the codebook.",
-                "code_id": "The code (see codes).",
-                "label_nl": "Label of the code in Dutch.",
-                "label_en": "Label of the code in English.",
-                "n_statements": "Number of distinct current statements coded with it.",
-                "n_codings": "Number of codings (statement x coder x round) applying it.",
-            },
-            sql=(
-                "SELECT k.dimension, k.code_id, k.label_nl, k.label_en, "
-                "COUNT(DISTINCT s.statement_id) AS n_statements, "
-                "COUNT(s.statement_id) AS n_codings\n"
-                "FROM codes k LEFT JOIN codings c ON c.code_id = k.code_id "
-                f"LEFT JOIN statements s ON s.statement_id = c.statement_id AND {current}\n"
-                "WHERE k.codable = 1 GROUP BY k.code_id ORDER BY k.rowid"
-            ),
-        ),
-        View(
-            name="code_cooccurrence",
-            title="Co-occurrence of codes",
-            description=(
-                "Pairs of different codes applied to the same current statement by the same "
-                "coder in the same round, with the number of statements. Both orders of each "
-                "pair are listed: filter `dimension_a` and `dimension_b` for two dimensions, "
-                "e.g. topic x exploitation."
-            ),
-            columns={
-                "dimension_a": "Dimension of the first code.",
-                "code_a": "The first code (see codes).",
-                "label_a": "English label of the first code.",
-                "dimension_b": "Dimension of the second code.",
-                "code_b": "The second code (see codes).",
-                "label_b": "English label of the second code.",
-                "n_statements": "Number of distinct current statements with both codes.",
-            },
-            sql=(
-                "SELECT ka.dimension AS dimension_a, a.code_id AS code_a, ka.label_en AS label_a, "
-                "kb.dimension AS dimension_b, b.code_id AS code_b, kb.label_en AS label_b, "
-                "COUNT(DISTINCT a.statement_id) AS n_statements\n"
-                "FROM codings a JOIN codings b ON b.statement_id = a.statement_id "
-                "AND b.coder_id = a.coder_id AND b.round = a.round AND b.code_id <> a.code_id\n"
-                "JOIN codes ka ON ka.code_id = a.code_id JOIN codes kb ON kb.code_id = b.code_id\n"
-                f"JOIN statements s ON s.statement_id = a.statement_id AND {current}\n"
-                "GROUP BY a.code_id, b.code_id ORDER BY ka.rowid, kb.rowid"
-            ),
-        ),
-        View(
-            name="statements_by_section_valence",
-            title="Statements per section and valence",
-            description=(
-                "Number of current statements per section of the anthology and valence code "
-                "(development, bottleneck, mixed)."
-            ),
-            columns={
-                "section_id": "Section of the anthology (see sections).",
-                "title_nl": "Title of the section in Dutch, as printed.",
-                "title_en": "Title of the section in English.",
-                "valence": "The valence code (see codes).",
-                "valence_label": "English label of the valence code.",
-                "n_statements": "Number of distinct current statements.",
-            },
-            sql=(
-                "SELECT s.section_id, sec.title_nl, sec.title_en, c.code_id AS valence, "
-                "k.label_en AS valence_label, COUNT(DISTINCT s.statement_id) AS n_statements\n"
-                "FROM statements s JOIN sections sec ON sec.section_id = s.section_id "
-                "JOIN codings c ON c.statement_id = s.statement_id "
-                f"JOIN codes k ON k.code_id = c.code_id AND k.dimension = {_literal(VALENCE)}\n"
-                f"WHERE {current} GROUP BY s.section_id, c.code_id ORDER BY sec.rowid, k.rowid"
-            ),
-        ),
-    ]
+def derived(package: Package) -> list[DerivedTable]:
+    """The derived tables (a statement's codes per dimension, frequencies, ...) of the package."""
+    return derived_tables(dimensions(package))
 
 
-def write_downloads(package: Package, target: Path) -> list[Path]:
-    """Copy datapackage.json, every resource, the schemas and data dictionary; run the writers."""
+def write_downloads(package: Package, target: Path, *, exports: bool = True) -> list[Path]:
+    """Copy datapackage.json, every resource, the schemas and data dictionary into `target`
+    (emptied first); with `exports`, run the registered writers (the exports) too."""
     if target.exists():
         shutil.rmtree(target)
     target.mkdir(parents=True)
@@ -435,6 +452,8 @@ def write_downloads(package: Package, target: Path) -> list[Path]:
         destination.parent.mkdir(parents=True, exist_ok=True)
         shutil.copyfile(source, destination)
         written.append(destination)
+    if not exports:
+        return written
     import bloemdata.exports  # noqa: F401, PLC0415 - registers its writer; it imports this module
 
     for writer in DOWNLOAD_WRITERS:

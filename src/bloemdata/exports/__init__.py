@@ -13,11 +13,12 @@ from pathlib import Path
 from bloemdata.build import register_download_writer
 from bloemdata.errors import BloemdataError
 from bloemdata.exports import qdc, qdpx, taguette, wide
+from bloemdata.exports.coded import CodedData
 from bloemdata.package import Package
 
 EXPORTS_FOLDER = "exports"  # under the build's download folder
 
-Writer = Callable[[Package, Path], list[Path]]
+Writer = Callable[[Package, Path, CodedData | None], list[Path]]
 
 FORMATS: dict[str, Writer] = {
     "qdc": qdc.write,
@@ -31,21 +32,25 @@ class ExportError(BloemdataError):
     """An export cannot be written (unknown format, output folder not writable)."""
 
 
-def write(package: Package, name: str, outdir: Path) -> list[Path]:
-    """Write one format into `outdir` (created if missing); return the files written."""
+def write(package: Package, name: str, outdir: Path, data: CodedData | None = None) -> list[Path]:
+    """Write one format into `outdir` (created if missing); return the files written.
+
+    `data`: the package's `CodedData` when the caller has it (loaded once for every format).
+    """
     writer = FORMATS.get(name)
     if writer is None:
         raise ExportError(f"unknown export format {name!r}; one of {', '.join(FORMATS)}")
     try:
         outdir.mkdir(parents=True, exist_ok=True)
-        return writer(package, outdir)
+        return writer(package, outdir, data)
     except OSError as exc:
         raise ExportError(f"cannot write the {name} export into {outdir}: {exc}") from exc
 
 
 def write_all(package: Package, outdir: Path) -> list[Path]:
     """Write every format into `outdir`; return the files written."""
-    return [path for name in FORMATS for path in write(package, name, outdir)]
+    data = CodedData.load(package)  # read and checked once for all formats
+    return [path for name in FORMATS for path in write(package, name, outdir, data)]
 
 
 def write_downloads(package: Package, downloads: Path) -> None:

@@ -8,6 +8,7 @@ dropped: an export must never silently lose a coding.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import cached_property
 from typing import Any
 
 from bloemdata.errors import ResourceError
@@ -77,11 +78,16 @@ class CodedData:
         return list(dict.fromkeys(c["dimension"] for c in self.codes))
 
     def statements_on(self, page: Row) -> list[Row]:
-        return [
-            s
-            for s in self.statements
-            if (s["source_id"], s["page"]) == (page["source_id"], page["page"])
-        ]
+        """The page's current statements, in page order."""
+        return self._by_page.get((page["source_id"], page["page"]), [])
+
+    @cached_property
+    def _by_page(self) -> dict[tuple[str, int], list[Row]]:
+        # One pass over the statements, not one per page (a package holds hundreds of pages).
+        pages: dict[tuple[str, int], list[Row]] = {}
+        for s in self.statements:
+            pages.setdefault((s["source_id"], s["page"]), []).append(s)
+        return pages
 
     def final_codings(self) -> list[Row]:
         """Each coder's codings of a statement in the last round that coder coded it.

@@ -127,7 +127,8 @@ def to_bytes(tree: ET.ElementTree) -> bytes:
     return ET.tostring(tree.getroot(), encoding="utf-8", xml_declaration=True) + b"\n"
 
 
-def write(package: Package, outdir: Path) -> list[Path]:
+def write(package: Package, outdir: Path, data: CodedData | None = None) -> list[Path]:
+    """Write the files into `outdir` (`data`: the package's CodedData, if already loaded)."""
     path = outdir / FILENAME
-    path.write_bytes(to_bytes(build(CodedData.load(package))))
+    path.write_bytes(to_bytes(build(data or CodedData.load(package))))
     return [path]

@@ -154,8 +154,9 @@ def build(package: Package, data: CodedData) -> tuple[ET.ElementTree, dict[str, 
     return ET.ElementTree(project), files
 
 
-def write(package: Package, outdir: Path) -> list[Path]:
-    data = CodedData.load(package)
+def write(package: Package, outdir: Path, data: CodedData | None = None) -> list[Path]:
+    """Write the files into `outdir` (`data`: the package's CodedData, if already loaded)."""
+    data = data or CodedData.load(package)
     tree, files = build(package, data)
     # A fixed timestamp keeps the zip byte-identical between builds of the same release.
     stamp = _zip_time(data.created)

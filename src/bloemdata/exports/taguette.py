@@ -47,8 +47,9 @@ def highlight_rows(data: CodedData, coder_id: str) -> list[dict[str, str]]:
     ]
 
 
-def write(package: Package, outdir: Path) -> list[Path]:
-    data = CodedData.load(package)
+def write(package: Package, outdir: Path, data: CodedData | None = None) -> list[Path]:
+    """Write the files into `outdir` (`data`: the package's CodedData, if already loaded)."""
+    data = data or CodedData.load(package)
     paths = [_write_csv(outdir / CODEBOOK, ("tag", "description"), codebook_rows(data))]
     coders = dict.fromkeys(c["coder_id"] for c in data.codings)
     for coder in (c["coder_id"] for c in data.coders if c["coder_id"] in coders):

@@ -45,10 +45,14 @@ def table(data: CodedData) -> tuple[list[str], list[list[Any]]]:
     for c in data.codings:
         applied.setdefault((c["statement_id"], c["coder_id"], c["round"]), set()).add(c["code_id"])
     coder_order = {c["coder_id"]: i for i, c in enumerate(data.coders)}
+    # The units of each statement, found by one pass over the codings (not a scan per statement).
+    units_of: dict[str, list[tuple[str, str, int]]] = {}
+    for key in applied:
+        units_of.setdefault(key[0], []).append(key)
     rows = []
     for statement in data.statements:
         units = sorted(
-            (key for key in applied if key[0] == statement["statement_id"]),
+            units_of.get(statement["statement_id"], []),
             key=lambda key: (coder_order[key[1]], key[2]),
         )
         for key in units:
@@ -58,8 +62,9 @@ def table(data: CodedData) -> tuple[list[str], list[list[Any]]]:
     return [*STATEMENT_FIELDS, *(column(c) for c in codes)], rows
 
 
-def write(package: Package, outdir: Path) -> list[Path]:
-    data = CodedData.load(package)
+def write(package: Package, outdir: Path, data: CodedData | None = None) -> list[Path]:
+    """Write the files into `outdir` (`data`: the package's CodedData, if already loaded)."""
+    data = data or CodedData.load(package)
     header, rows = table(data)
     csv_path = outdir / CSV_FILE
     with csv_path.open("w", encoding="utf-8", newline="") as handle:

@@ -1,4 +1,4 @@
-"""Datasette metadata generated from datapackage.json, the Table Schemas and the build's views.
+"""Datasette metadata generated from datapackage.json, the Table Schemas and the derived tables.
 
 Never kept by hand: title, description, licence and source of the instance and of every table, a
 description for every column, label columns, default sort and facets, hidden FTS tables, canned
@@ -17,9 +17,10 @@ from bloemdata.build import (
     EXTRA_TABLES,
     FTS_TABLE,
     VALENCE,
+    derived,
     dimensions,
-    views,
 )
+from bloemdata.derived import ROWID_DESCRIPTION
 from bloemdata.package import DESCRIPTOR, Package
 
 DOWNLOADS_MOUNT = "downloads"  # served with `--static downloads:<dist>/downloads`
@@ -62,13 +63,15 @@ def build_metadata(package: Package, downloads_dir: Path | None = None) -> dict[
             **common,
             "columns": {f.name: f.description for f in extra.schema.fields},
         }
-    for view in views(package):
-        tables[view.name] = {
-            "title": view.title,
-            "description": view.description,
+    for table in derived(package):
+        tables[table.name] = {
+            "title": table.title,
+            "description": table.description,
             **common,
-            "columns": dict(view.columns),
+            "columns": dict(table.columns),
         }
+        if table.primary_key is None:
+            tables[table.name]["columns"]["rowid"] = ROWID_DESCRIPTION
     for name, column in LABEL_COLUMNS.items():
         if name in tables:
             tables[name]["label_column"] = column
