@@ -22,6 +22,7 @@ from bloemdata.build import (
     write_database,
 )
 from bloemdata.cli import cli
+from bloemdata.exports import write_all
 from bloemdata.package import Package
 from bloemdata.schema import schema_from_descriptor
 
@@ -259,6 +260,21 @@ def test_cli_build_writes_database_and_downloads(package_copy: Path, tmp_path: P
             len(list(csv.DictReader(handle)))
             == sqlite3.connect(out).execute("SELECT count(*) FROM codings").fetchone()[0]
         )
+    assert not (downloads / "exports").exists()  # the exports are their own step
+
+
+def test_cli_build_exports_writes_every_export_for_download(
+    package_copy: Path, tmp_path: Path
+) -> None:
+    out = tmp_path / "dist" / "bloemdata.db"
+    result = CliRunner().invoke(
+        cli, ["build", "--package", str(package_copy), "--output", str(out), "--exports"]
+    )
+    assert result.exit_code == 0, result.output
+    written = sorted(p.name for p in (out.parent / "downloads" / "exports").iterdir())
+    expected = sorted(p.name for p in write_all(Package.load(package_copy), tmp_path / "all"))
+    assert written == expected
+    assert "bloemdata-project.qdpx" in written
 
 
 def test_cli_build_refuses_an_invalid_package(package_copy: Path, tmp_path: Path) -> None:

@@ -152,6 +152,10 @@ def test_serve_command_validates_builds_and_serves(package_copy: Path, tmp_path:
         assert database.is_file()
         assert (database.parent / "inspect.json").is_file()
         assert (database.parent / "downloads" / "datapackage.json").is_file()
+        # serve writes the exports for download (`bloemdata build` alone does not)
+        exported = httpx.get(f"http://127.0.0.1:{port}/downloads/exports/bloemdata-wide.csv")
+        assert exported.status_code == 200
+        assert exported.text.startswith("statement_id,coder_id,round,")
     finally:
         process.terminate()  # `serve` replaced itself with datasette: this PID is the server
         process.wait(timeout=10)

@@ -102,16 +102,23 @@ def dictionary_command(package_path: Path, output: Path) -> None:
     show_default=True,
     help="The SQLite database to write; downloads go to `downloads/` beside it.",
 )
-def build_command(package_path: Path, output: Path) -> None:
+@click.option(
+    "--exports",
+    is_flag=True,
+    help="Also write the exports (REFI-QDA, Taguette, wide CSV/Excel) into downloads/exports/ "
+    "(`bloemdata serve` does).",
+)
+def build_command(package_path: Path, output: Path, exports: bool) -> None:
     """Build the SQLite database Datasette serves (refuses an invalid package).
 
-    Tables typed from the Table Schemas, keys, indexes, trigram full-text search and views; the
-    release's files are copied for download beside the database.
+    Tables typed from the Table Schemas, keys, indexes, trigram full-text search and derived
+    tables; the release's files are copied for download beside the database. The exports are
+    a separate, slower step: `--exports` (or `bloemdata serve`, or `bloemdata export`).
 
     Example: bloemdata build --output dist/bloemdata.db
     """
     try:
-        result = build(package_path, output)
+        result = build(package_path, output, exports=exports)
     except InvalidPackageError as exc:
         click.echo(f"Error: {exc}", err=True)
         raise SystemExit(1) from exc
@@ -132,7 +139,8 @@ def build_command(package_path: Path, output: Path) -> None:
 )
 @click.option("--no-build", is_flag=True, help="Serve the database already built; skip validation.")
 def serve_command(package_path: Path, host: str, port: int, database: Path, no_build: bool) -> None:
-    """Validate, build and serve the package in Datasette (read-only, with a SQL time limit).
+    """Validate, build (with the exports for download) and serve the package in Datasette
+    (read-only, with a SQL time limit).
 
     Example: bloemdata serve --port 8001
     """
