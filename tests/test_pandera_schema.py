@@ -7,19 +7,16 @@ import json
 import pandera.polars as pa
 import polars as pl
 import pytest
-from hypothesis import given
-from hypothesis import strategies as st
 from pandera.api.checks import Check
 
 from bloemdata.pandera_schema import (
-    CHECK_RULES,
-    PLAIN,
+    CHECK_NAME,
+    PARTS,
     to_pandera,
     typed_frame,
     validate_frame,
 )
 from bloemdata.rules import RULES
-from bloemdata.rules.text import TEXT_RULES
 from bloemdata.schema import schema_from_descriptor
 from bloemdata.validate import validate
 
@@ -36,10 +33,12 @@ def test_one_column_per_field_with_the_schema_constraints(package):
         assert generated.unique == (list(schema.primary_key) or None)
 
 
-def test_custom_checks_are_registered_methods():
-    for name, rule in CHECK_RULES.items():
-        assert isinstance(getattr(Check, name), object)
-        assert rule.id in RULES
+def test_one_registered_check_per_field(package):
+    assert CHECK_NAME in Check.REGISTERED_CUSTOM_CHECKS
+    assert all(part.rule.id in RULES for part in PARTS)
+    for name, schema in package.schemas.items():
+        for column in to_pandera(schema, name).columns.values():
+            assert [c.name for c in column.checks] == [CHECK_NAME]
 
 
 def test_values_are_cast_by_the_schema_never_guessed(package):
@@ -165,9 +164,15 @@ def test_generated_schema_is_a_pandera_schema(package):
     assert isinstance(to_pandera(package.schemas["codings"]), pa.DataFrameSchema)
 
 
-@given(st.lists(st.from_regex(PLAIN, fullmatch=True), min_size=1, max_size=20))
-def test_plain_cells_cannot_break_a_text_rule(values):
-    """The shortcut in text_hygiene is safe: no text rule flags a PLAIN cell."""
-    frame = pl.DataFrame({"v": values})
-    for text_rule in TEXT_RULES:
-        assert not frame.select(text_rule.bad(pl.col("v")).alias("v"))["v"].any()
+def test_a_cell_breaking_several_constraints_is_named_for_each(package):
+    schema = package.schemas["codes"]
+    raw = pl.read_csv(package.path_of("codes"), infer_schema=False)
+    raw = raw.with_columns(
+        pl.when(pl.int_range(pl.len()) == 1)
+        .then(pl.lit("Bad  label" + "x" * 80))
+        .otherwise(pl.col("label_en"))
+        .alias("label_en")
+    )
+    found = sorted((p.rule, p.row, p.field) for p in validate_frame(raw, schema, "codes"))
+    assert ("max-length", 2, "label_en") in found
+    assert ("text-double-space", 2, "label_en") in found

@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+import unicodedata
+
 import polars as pl
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
-from bloemdata.rules.text import TEXT_RULES
+from bloemdata.rules.text import TEXT_RULES, broken, suspect
 from bloemdata.validate import validate
 
 BY_ID = {t.rule.id: t for t in TEXT_RULES}
@@ -90,3 +94,59 @@ def test_missing_values_pass_text_rules():
         frame = pl.DataFrame({"v": [None]}, schema={"v": pl.String})
         result = frame.select(text_rule.bad(pl.col("v")).alias("v"))["v"].to_list()
         assert result in ([None], [False])
+
+
+# Characters a `SUSPECT`-free cell may hold, and the ones that make a cell suspect.
+_SAFE_CHARS = [
+    chr(c)
+    for c in [*range(0x20, 0x7F), *range(0xA1, 0x300), 0x2013, 0x2014, 0x2026]
+    if chr(c) not in '()[]{}"\xad'
+]
+_TRICKY = [" ", "-", "=", "+", "@", "(", ")", "’", "‘", "“", '"', "\u0301", "\xa0", "\t", "\xad"]
+
+
+_NFC_STABLE = [
+    chr(c) for c in [*range(0x300), *range(0x2010, 0x2028), *range(0x2030, 0x205F), 0x20AC]
+]
+
+
+def test_nfc_stable_characters_stay_in_any_pair():
+    """No combining class, and no pair composes or reorders: a cell of only these is NFC."""
+    assert all(unicodedata.combining(c) == 0 for c in _NFC_STABLE)
+    for a in _NFC_STABLE:
+        for b in _NFC_STABLE:
+            assert unicodedata.is_normalized("NFC", a + b), (a, b)
+
+
+_ALPHABET = [*_SAFE_CHARS[::7], *_TRICKY, "\u212b", "A", "\u030a", "\n", "\x00", "\u2028"]
+
+
+@given(st.lists(st.text(st.sampled_from(_ALPHABET), max_size=12), max_size=30))
+def test_a_rule_breaks_only_where_its_maybe_matches(values):
+    frame = pl.DataFrame({"v": values}, schema={"v": pl.String})
+    for text_rule in TEXT_RULES:
+        if text_rule.maybe is None:
+            continue
+        rest = frame.filter(pl.col("v").str.contains(text_rule.maybe).not_())
+        bad = rest.select(text_rule.bad(pl.col("v")).fill_null(value=False).alias("v"))
+        assert not bad["v"].any(), (text_rule.rule.id, rest.filter(bad["v"]))
+
+
+def test_broken_names_each_rule_a_cell_breaks():
+    cells = pl.DataFrame({"row": [0, 1, 2], "v": ["fine.", "(a  b", "e\u0301"]})
+    rows = broken(cells, "v")["row"].to_list()
+    assert sorted(rows) == [1, 1, 2]
+
+
+@given(st.lists(st.text(st.sampled_from(_SAFE_CHARS + _TRICKY), max_size=12), max_size=30))
+def test_a_cell_not_suspect_breaks_no_text_rule(values):
+    frame = pl.DataFrame({"v": values}, schema={"v": pl.String})
+    clear = frame.filter(suspect(pl.col("v")).not_())
+    for text_rule in TEXT_RULES:
+        bad = clear.select(text_rule.bad(pl.col("v")).fill_null(value=False).alias("v"))
+        assert not bad["v"].any(), clear.filter(bad["v"])
+
+
+def test_suspect_flags_each_planted_problem():
+    cells = ["a  b", "signa- leren", "wacht -lijsten", " a", "a ", "=1", "(a", "‘a", "e\u0301"]
+    assert pl.Series(cells).to_frame("v").select(suspect(pl.col("v")))["v"].all()

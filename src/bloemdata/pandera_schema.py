@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable
+from dataclasses import dataclass
 from functools import partial
 from typing import Any
 
@@ -25,7 +26,7 @@ from pandera.extensions import register_check_method
 from bloemdata.report import Problem
 from bloemdata.rules import Rule, excerpt
 from bloemdata.rules import table as t
-from bloemdata.rules.text import TEXT_RULES, context
+from bloemdata.rules.text import TEXT_RULES, broken, context, suspect
 from bloemdata.schema import Field, TableSchema
 
 # Lexical forms of the Table Schema types (frictionless' defaults); a cell that does not match is
@@ -42,30 +43,32 @@ TYPE_PATTERNS = {
 
 def typed_expr(f: Field) -> pl.Expr:
     """The field's values cast by its Table Schema type; null where missing or not castable."""
-    col = pl.col(f.name)
+    return _cast(pl.col(f.name), f).alias(f.name)
+
+
+def _cast(col: pl.Expr, f: Field) -> pl.Expr:
     match f.type:
         case "integer" | "year":
-            expr = pl.when(col.str.contains(TYPE_PATTERNS[f.type])).then(
+            return pl.when(col.str.contains(TYPE_PATTERNS[f.type])).then(
                 col.cast(pl.Int64, strict=False)
             )
         case "number":
-            expr = pl.when(col.str.contains(TYPE_PATTERNS["number"])).then(
+            return pl.when(col.str.contains(TYPE_PATTERNS["number"])).then(
                 col.cast(pl.Float64, strict=False)
             )
         case "boolean":
-            expr = (
+            return (
                 pl.when(col.is_in(list(f.true_values)))
                 .then(pl.lit(value=True))
                 .when(col.is_in(list(f.false_values)))
                 .then(pl.lit(value=False))
             )
         case "date":
-            expr = col.str.to_date("%Y-%m-%d", strict=False)
+            return col.str.to_date("%Y-%m-%d", strict=False)
         case "datetime":  # kept as text (SQLite stores TEXT); the pattern checks the form
-            expr = pl.when(col.str.contains(TYPE_PATTERNS["datetime"])).then(col)
+            return pl.when(col.str.contains(TYPE_PATTERNS["datetime"])).then(col)
         case _:
-            expr = col
-    return expr.alias(f.name)
+            return col
 
 
 def typed_frame(raw: pl.DataFrame, schema: TableSchema) -> pl.DataFrame:
@@ -73,132 +76,132 @@ def typed_frame(raw: pl.DataFrame, schema: TableSchema) -> pl.DataFrame:
     return raw.select([typed_expr(f) for f in schema.fields])
 
 
-# --- registered custom checks -------------------------------------------------------------
-# Each returns a LazyFrame of one boolean column, true where the cell passes; empty cells pass
-# (`required` is a separate check).
+# --- the registered check: every constraint of a field in one polars pass ----------------
+# Pandera collects each check on its own, so a check per constraint scanned a million-row
+# column a dozen times. One check per field evaluates all its constraints as one expression;
+# a failing cell is then sorted into the rules it breaks (`_field_problems`), in Python, on the
+# failing cells only. Empty cells pass (`required` is Pandera's own `nullable`).
 
-CHECK_RULES: dict[str, Rule] = {}
+CHECK_NAME = "field_constraints"
+STATISTICS = [
+    "kind",
+    "true_values",
+    "false_values",
+    "pattern",
+    "min_length",
+    "max_length",
+    "enum",
+    "categories",
+    "minimum",
+    "maximum",
+    "text",
+]
 
-# A cell of ASCII letters and digits joined by . _ : / - (no space, bracket, quote or control
-# character; not starting like a formula) cannot break any text rule.
-PLAIN = r"^[0-9A-Za-z][0-9A-Za-z._:/-]*$"
+
+@dataclass(frozen=True)
+class Part:
+    """One constraint of a field: `ok(col, params)` is true where a (non-empty) cell passes."""
+
+    statistic: str
+    rule: Rule
+    ok: Callable[[pl.Expr, dict[str, Any]], pl.Expr]
 
 
-def _register(rule: Rule, statistics: list[str]) -> Callable[[Callable], Callable]:
-    """Register a check function as a `Check.<name>` method and tie it to its rule."""
+def _typed(col: pl.Expr, params: dict[str, Any]) -> pl.Expr:
+    f = Field(
+        "",
+        params["kind"],
+        "",
+        true_values=tuple(params["true_values"] or ()),
+        false_values=tuple(params["false_values"] or ()),
+    )
+    return _cast(col, f)
 
-    def decorator(fn: Callable) -> Callable:
-        CHECK_RULES[fn.__name__] = rule
-        if fn.__name__ in Check.REGISTERED_CUSTOM_CHECKS:
-            return fn
-        try:
-            register_check_method(fn, statistics=statistics)
-        except ModuleNotFoundError:
-            # pandera 0.35's register_check_method imports its pandas strategies even for the
-            # polars backend (pandera#2387-like); pandas is not a dependency here, so register
-            # the method the way register_check_method itself finally does.
-            Check.REGISTERED_CUSTOM_CHECKS[fn.__name__] = partial(_check_method, fn)
+
+def _in_values(col: pl.Expr, params: dict[str, Any], values: list[Any]) -> pl.Expr:
+    typed = _typed(col, params)
+    # a value that is not even of the type is a type error, not also an enum error
+    return typed.is_null() | typed.is_in(values)
+
+
+PARTS: tuple[Part, ...] = (
+    Part("kind", t.TYPE_ERROR, lambda col, p: _typed(col, p).is_not_null()),
+    # Table Schema patterns match the whole value
+    Part("pattern", t.PATTERN, lambda col, p: col.str.contains(f"^(?:{p['pattern']})$")),
+    Part("min_length", t.MIN_LENGTH, lambda col, p: col.str.len_chars() >= p["min_length"]),
+    Part("max_length", t.MAX_LENGTH, lambda col, p: col.str.len_chars() <= p["max_length"]),
+    Part("enum", t.ENUM, lambda col, p: _in_values(col, p, p["enum"])),
+    Part("categories", t.CATEGORIES, lambda col, p: _in_values(col, p, p["categories"])),
+    Part(
+        "minimum",
+        t.MINIMUM,
+        lambda col, p: _typed(col, p).is_null() | (_typed(col, p) >= p["minimum"]),
+    ),
+    Part(
+        "maximum",
+        t.MAXIMUM,
+        lambda col, p: _typed(col, p).is_null() | (_typed(col, p) <= p["maximum"]),
+    ),
+)
+
+
+def _parts(params: dict[str, Any]) -> list[Part]:
+    """The constraints a field has (a string field has no type to check)."""
+    return [
+        part
+        for part in PARTS
+        if params.get(part.statistic) is not None
+        and not (part.statistic == "kind" and params["kind"] == "string")
+    ]
+
+
+def _passes(col: pl.Expr, ok: pl.Expr) -> pl.Expr:
+    return (col.is_null() | ok).fill_null(value=False)
+
+
+def _register(fn: Callable) -> Callable:
+    """Register a check function as a `Check.<name>` method."""
+    if fn.__name__ in Check.REGISTERED_CUSTOM_CHECKS:
         return fn
-
-    return decorator
+    try:
+        register_check_method(fn, statistics=STATISTICS)
+    except ModuleNotFoundError:
+        # pandera 0.35's register_check_method imports its pandas strategies even for the
+        # polars backend (pandera#2387-like); pandas is not a dependency here, so register
+        # the method the way register_check_method itself finally does.
+        Check.REGISTERED_CUSTOM_CHECKS[fn.__name__] = partial(_check_method, fn)
+    return fn
 
 
 def _check_method(fn: Callable, **statistics: Any) -> Check:
     return Check(partial(fn, **statistics), name=fn.__name__, statistics=statistics)
 
 
-def _passes(data: PolarsData, ok: pl.Expr) -> pl.LazyFrame:
-    col = pl.col(data.key)
-    return data.lazyframe.select((col.is_null() | ok).fill_null(value=False).alias(data.key))
+@_register
+def field_constraints(data: PolarsData, **params: Any) -> pl.LazyFrame:
+    """Type, pattern, lengths, enum, categories, range and (string fields) text hygiene at once.
 
-
-def _field(data: PolarsData, kind: str, true_values: list[str], false_values: list[str]) -> Field:
-    return Field(
-        data.key, kind, "", true_values=tuple(true_values), false_values=tuple(false_values)
-    )
-
-
-@_register(t.TYPE_ERROR, ["kind", "true_values", "false_values"])
-def field_type(
-    data: PolarsData, *, kind: str, true_values: list[str], false_values: list[str]
-) -> pl.LazyFrame:
-    return _passes(data, typed_expr(_field(data, kind, true_values, false_values)).is_not_null())
-
-
-@_register(t.PATTERN, ["pattern"])
-def field_pattern(data: PolarsData, *, pattern: str) -> pl.LazyFrame:
-    # Table Schema patterns match the whole value.
-    return _passes(data, pl.col(data.key).str.contains(f"^(?:{pattern})$"))
-
-
-@_register(t.MIN_LENGTH, ["limit"])
-def field_min_length(data: PolarsData, *, limit: int) -> pl.LazyFrame:
-    return _passes(data, pl.col(data.key).str.len_chars() >= limit)
-
-
-@_register(t.MAX_LENGTH, ["limit"])
-def field_max_length(data: PolarsData, *, limit: int) -> pl.LazyFrame:
-    return _passes(data, pl.col(data.key).str.len_chars() <= limit)
-
-
-def _typed(data: PolarsData, kind: str, true_values: list[str], false_values: list[str]) -> pl.Expr:
-    return typed_expr(_field(data, kind, true_values, false_values))
-
-
-@_register(t.ENUM, ["values", "kind", "true_values", "false_values"])
-def field_enum(
-    data: PolarsData,
-    *,
-    values: list[Any],
-    kind: str,
-    true_values: list[str],
-    false_values: list[str],
-) -> pl.LazyFrame:
-    typed = _typed(data, kind, true_values, false_values)
-    # a value that is not even of the type is a type error, not also an enum error
-    return _passes(data, typed.is_null() | typed.is_in(values))
-
-
-@_register(t.CATEGORIES, ["values", "kind", "true_values", "false_values"])
-def field_categories(
-    data: PolarsData,
-    *,
-    values: list[Any],
-    kind: str,
-    true_values: list[str],
-    false_values: list[str],
-) -> pl.LazyFrame:
-    typed = _typed(data, kind, true_values, false_values)
-    return _passes(data, typed.is_null() | typed.is_in(values))
-
-
-@_register(t.MINIMUM, ["limit", "kind"])
-def field_minimum(data: PolarsData, *, limit: Any, kind: str) -> pl.LazyFrame:
-    typed = _typed(data, kind, [], [])
-    return _passes(data, typed.is_null() | (typed >= limit))
-
-
-@_register(t.MAXIMUM, ["limit", "kind"])
-def field_maximum(data: PolarsData, *, limit: Any, kind: str) -> pl.LazyFrame:
-    typed = _typed(data, kind, [], [])
-    return _passes(data, typed.is_null() | (typed <= limit))
-
-
-@_register(TEXT_RULES[0].rule, [])
-def text_hygiene(data: PolarsData) -> pl.LazyFrame:
-    """All text rules at once; failing cells are sorted into rules later (`_text_problems`).
-
-    Most cells are identifiers or codes (`BL-p010-01`, `topic-signalling`): one cheap regex
-    clears them, and only the rest go through the nine rules (polars would evaluate every rule
-    on every row inside a `when`, so the rest are filtered out and joined back).
+    The text rules run only on the cells `text.suspect` flags, which are gathered in the same
+    pass as the constraints: polars would evaluate every rule on every row inside a `when`.
     """
-    cells = data.lazyframe.select(pl.col(data.key).alias("cell")).with_row_index("row")
-    suspects = cells.filter(pl.col("cell").str.contains(PLAIN).not_()).select(
-        "row", pl.any_horizontal([r.bad(pl.col("cell")) for r in TEXT_RULES]).alias("bad")
+    col = pl.col(data.key)
+    checks = [_passes(col, part.ok(col, params)) for part in _parts(params)]
+    ok = pl.all_horizontal(checks) if checks else pl.repeat(value=True, n=pl.len())
+    if not params.get("text"):
+        return data.lazyframe.select(ok.alias(data.key))
+    cells = data.lazyframe.select(
+        col, ok.alias("__ok"), suspect(col).fill_null(value=False).alias("__suspect")
+    ).collect()
+    suspects = cells.select(pl.int_range(pl.len(), dtype=pl.UInt32).alias("row"), col).filter(
+        cells["__suspect"]
     )
-    return cells.join(suspects, on="row", how="left", maintain_order="left").select(
-        pl.col("bad").fill_null(value=False).not_().alias(data.key)
-    )
+    passed = cells.select(pl.col("__ok").alias(data.key))
+    bad = broken(suspects, data.key)["row"]
+    if bad.len():
+        passed = passed.with_columns(
+            pl.col(data.key) & pl.int_range(pl.len(), dtype=pl.UInt32).is_in(bad.implode()).not_()
+        )
+    return passed.lazy()
 
 
 # --- schema generation --------------------------------------------------------------------
@@ -213,30 +216,22 @@ def categories(schema: TableSchema, name: str) -> list[Any] | None:
     return [c["value"] if isinstance(c, dict) else c for c in categories]
 
 
-def _checks(f: Field, schema: TableSchema) -> list[Check]:
+def field_params(f: Field, schema: TableSchema) -> dict[str, Any]:
+    """The statistics of a field's `field_constraints` check: its type and constraints."""
     c = f.constraints
-    bools = {"true_values": list(f.true_values), "false_values": list(f.false_values)}
-    checks: list[Check] = []
-    if f.type != "string":
-        checks.append(Check.field_type(kind=f.type, **bools))
-    if f.pattern:
-        checks.append(Check.field_pattern(pattern=f.pattern))
-    if "minLength" in c:
-        checks.append(Check.field_min_length(limit=c["minLength"]))
-    if "maxLength" in c:
-        checks.append(Check.field_max_length(limit=c["maxLength"]))
-    if f.enum is not None:
-        checks.append(Check.field_enum(values=f.enum, kind=f.type, **bools))
-    allowed = categories(schema, f.name)
-    if allowed is not None:
-        checks.append(Check.field_categories(values=allowed, kind=f.type, **bools))
-    if "minimum" in c:
-        checks.append(Check.field_minimum(limit=c["minimum"], kind=f.type))
-    if "maximum" in c:
-        checks.append(Check.field_maximum(limit=c["maximum"], kind=f.type))
-    if f.type == "string":
-        checks.append(Check.text_hygiene())
-    return checks
+    return {
+        "kind": f.type,
+        "true_values": list(f.true_values),
+        "false_values": list(f.false_values),
+        "pattern": f.pattern or None,
+        "min_length": c.get("minLength"),
+        "max_length": c.get("maxLength"),
+        "enum": f.enum,
+        "categories": categories(schema, f.name),
+        "minimum": c.get("minimum"),
+        "maximum": c.get("maximum"),
+        "text": f.type == "string",
+    }
 
 
 def to_pandera(schema: TableSchema, name: str = "") -> pa.DataFrameSchema:
@@ -244,7 +239,7 @@ def to_pandera(schema: TableSchema, name: str = "") -> pa.DataFrameSchema:
     columns = {
         f.name: pa.Column(
             pl.String,
-            checks=_checks(f, schema),
+            checks=[Check.field_constraints(**field_params(f, schema))],
             # primary-key fields may not be empty either: frictionless lets that through
             nullable=not (f.required or f.name in schema.primary_key),
             unique=f.unique,
@@ -277,8 +272,8 @@ def failures_to_problems(
     failures = failures.with_columns(pl.col("check").str.extract(r"^([a-z_]+)").alias("name"))
     for (name, column), group in failures.group_by(["name", "column"], maintain_order=True):
         rows = group.sort("index")
-        if name == "text_hygiene":
-            problems += _text_problems(rows, resource)
+        if name == CHECK_NAME and column in schema.names:
+            problems += _field_problems(rows, schema.field(column), schema, resource)
             continue
         if name in {"field_uniqueness", "multiple_fields_uniqueness"}:
             rows = _repeats(rows, schema.primary_key if name.startswith("multiple") else ())
@@ -297,6 +292,43 @@ def failures_to_problems(
     return problems
 
 
+def _field_problems(
+    rows: pl.DataFrame, f: Field, schema: TableSchema, resource: str
+) -> list[Problem]:
+    """Sort the cells that failed `field_constraints` into the rules they break."""
+    params = field_params(f, schema)
+    col = pl.col("failure_case")
+    parts = _parts(params)
+    flagged = rows.select(
+        "index",
+        "failure_case",
+        *(_passes(col, part.ok(col, params)).not_().alias(part.statistic) for part in parts),
+    )
+    limits = {
+        "min_length": params["min_length"],
+        "max_length": params["max_length"],
+        "minimum": params["minimum"],
+        "maximum": params["maximum"],
+    }
+    problems = [
+        part.rule.problem(
+            resource,
+            case["index"] + 1,
+            f.name,
+            value=excerpt(case["failure_case"]),
+            type=f.type,
+            allowed=f.enum or params["categories"],
+            pattern=f.pattern,
+            limit=limits.get(part.statistic),
+        )
+        for part in parts
+        for case in flagged.filter(pl.col(part.statistic)).iter_rows(named=True)
+    ]
+    if params["text"]:
+        problems += _text_problems(rows, resource)
+    return problems
+
+
 def _repeats(rows: pl.DataFrame, key: tuple[str, ...]) -> pl.DataFrame:
     """Pandera's polars backend reports every copy; like frictionless, blame the repeats only."""
     if key:  # the failure case is the whole row as JSON: compare the key fields only
@@ -308,7 +340,7 @@ def _repeats(rows: pl.DataFrame, key: tuple[str, ...]) -> pl.DataFrame:
 
 
 def _text_problems(failures: pl.DataFrame, resource: str) -> list[Problem]:
-    """Sort cells that failed `text_hygiene` into the text rules they break."""
+    """The text rules that the failing cells of one string field break."""
     cells = failures.select("index", "column", pl.col("failure_case").alias("value"))
     broken = cells.with_columns([r.bad(pl.col("value")).alias(r.rule.id) for r in TEXT_RULES])
     problems = []
@@ -337,6 +369,7 @@ def _problem(
     schema: TableSchema,
     resource: str,
 ) -> Problem:
+    """A failure of one of Pandera's own checks (nullable, unique) as a problem."""
     f = schema.field(column) if column in schema.names else None
     if name == "not_nullable" and f is not None:
         rule = t.REQUIRED if f.required else t.PRIMARY_KEY_NULL
@@ -349,23 +382,4 @@ def _problem(
         return t.PRIMARY_KEY.problem(
             resource, row, ",".join(schema.primary_key), value=excerpt(f"({shown})")
         )
-    rule = CHECK_RULES.get(name)
-    if rule is None or f is None:
-        return t.PANDERA.problem(resource, row, column, check=name, value=excerpt(value))
-    c = f.constraints
-    limits = {
-        "min-length": c.get("minLength"),
-        "max-length": c.get("maxLength"),
-        "minimum": c.get("minimum"),
-        "maximum": c.get("maximum"),
-    }
-    return rule.problem(
-        resource,
-        row,
-        column,
-        value=excerpt(value),
-        type=f.type,
-        allowed=f.enum or categories(schema, f.name),
-        pattern=f.pattern,
-        limit=limits.get(rule.id),
-    )
+    return t.PANDERA.problem(resource, row, column, check=name, value=excerpt(value))

@@ -35,6 +35,41 @@ _POSSESSIVE = r"s’(?:[^\p{L}]|$)"
 _FORMULA = r"^[=+\-@\t\r]"
 
 
+# A cell of only these characters (printable ASCII but brackets and quotes; Latin-1 letters and
+# signs but NBSP and the soft hyphen; Latin Extended, IPA, spacing modifiers; en and em dash,
+# ellipsis) can break a text rule only by a doubled space, a space beside a hyphen, a space at
+# either end or a formula start: `SUSPECT` finds the cells that need the rules at all, in one
+# cheap pass (tests check that a cell it passes breaks no rule).
+_SAFE = r" !#-'*-Z\\^-z|~\x{A1}-\x{AC}\x{AE}-\x{2FF}\x{2013}\x{2014}\x{2026}"
+SUSPECT = rf"[^{_SAFE}]|  |- | -|^[=+\-@ ]| $"
+
+
+# Characters that NFC leaves alone wherever they stand (no combining class, no decomposition, no
+# composition with a neighbour; a test checks every pair): a cell of only these is in NFC.
+_NFC_STABLE = r"\x00-\x{2FF}\x{2010}-\x{2027}\x{2030}-\x{205E}\x{20AC}"
+NFC_MAYBE = rf"[^{_NFC_STABLE}]"
+
+
+def suspect(col: pl.Expr) -> pl.Expr:
+    """True where a cell may break a text rule; false only where it certainly breaks none."""
+    return col.str.contains(SUSPECT)
+
+
+def broken(cells: pl.DataFrame, column: str) -> pl.DataFrame:
+    """The rows of `cells` whose `column` breaks a text rule (once per rule broken).
+
+    Each rule's `bad` runs only on the cells its `maybe` lets through: NFC, bracket and quote
+    counts are the costly rules and most cells hold nothing they look at. Eager on purpose: a
+    lazy query would merge the two filters into one predicate and evaluate `bad` everywhere.
+    """
+    col = pl.col(column)
+    parts = [
+        (cells if r.maybe is None else cells.filter(col.str.contains(r.maybe))).filter(r.bad(col))
+        for r in TEXT_RULES
+    ]
+    return pl.concat(parts)
+
+
 @dataclass(frozen=True)
 class TextRule:
     """A text rule: `bad(col)` is true where a cell breaks it; `locate` finds where, in Python."""
@@ -42,6 +77,8 @@ class TextRule:
     rule: Rule
     bad: Callable[[pl.Expr], pl.Expr]
     locate: Callable[[str], int | None]
+    # a regex that every cell breaking the rule matches: `bad` runs only on those (`broken`)
+    maybe: str | None = None
 
 
 def _nfc_bad(col: pl.Expr) -> pl.Expr:
@@ -103,14 +140,16 @@ def _hyphenation_at(value: str) -> int | None:
 def _brackets_bad(col: pl.Expr) -> pl.Expr:
     bad = pl.lit(value=False)
     for opening, closing in ("()", "[]", "{}"):
-        o, c = re.escape(opening), re.escape(closing)
+        first_open = col.str.find(opening, literal=True)
+        first_close = col.str.find(closing, literal=True)
         bad = (
             bad
             | (
                 col.str.count_matches(opening, literal=True)
                 != col.str.count_matches(closing, literal=True)
             )
-            | col.str.contains(f"^[^{o}]*{c}")  # a closing bracket before any opening one
+            # a closing bracket before any opening one
+            | (first_close.is_not_null() & (first_open.is_null() | (first_close < first_open)))
         )
     return bad
 
@@ -169,6 +208,7 @@ TEXT_RULES: tuple[TextRule, ...] = (
         _rule("text-nfc", "a string cell is in Unicode NFC", "text is not in Unicode NFC"),
         _nfc_bad,
         _nfc_at,
+        NFC_MAYBE,
     ),
     TextRule(
         _rule(
@@ -207,6 +247,7 @@ TEXT_RULES: tuple[TextRule, ...] = (
         ),
         _hyphenation_bad,
         _hyphenation_at,
+        "- | -",
     ),
     TextRule(
         _rule(
@@ -216,6 +257,7 @@ TEXT_RULES: tuple[TextRule, ...] = (
         ),
         _brackets_bad,
         _brackets_at,
+        r"[()\[\]{}]",
     ),
     TextRule(
         _rule(
@@ -225,6 +267,7 @@ TEXT_RULES: tuple[TextRule, ...] = (
         ),
         _quotes_bad,
         _quotes_at,
+        '[‘’“”"]',
     ),
     TextRule(
         _rule(
