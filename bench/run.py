@@ -278,6 +278,19 @@ def bench_size(label: str, statements: int, opts: Options, say: Callable[[str], 
                 str(work / "bloemdata.db"),
             ],
         ),
+        # The downloads step `bloemdata serve` and the release bundle add to the build.
+        (
+            "exports (bloemdata export all)",
+            [
+                str(BIN / "bloemdata"),
+                "export",
+                "all",
+                "--package",
+                str(target),
+                "--output",
+                str(work / "exports"),
+            ],
+        ),
     ]
     measurements: dict[str, Measurement] = {}
     for name, command in commands:

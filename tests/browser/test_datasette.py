@@ -60,7 +60,7 @@ def test_search_for_uitbuiting_returns_the_compound_matches(
 
 
 def test_a_valence_facet_filters(page: Page, base_url: str, package: Package) -> None:
-    page.goto(base_url + "/bloemdata/statement_codes")
+    page.goto(base_url + "/bloemdata/statement_codes?_facet_array=valence")
     facet = page.locator(".facet-info[data-column=valence]")
     facet.locator("a", has_text="valence-bottleneck").first.click()
     page.wait_for_url("**valence__arraycontains=valence-bottleneck**")

@@ -4,6 +4,7 @@ For spreadsheets and statistics packages: CSV, and an Excel workbook with a seco
 each column to its code. Code columns are the code ids with `_` for `-`, so that R, Stata and SPSS
 accept them as variable names. The CSV keeps every text verbatim; in the workbook, text that
 starts with `=`, `+`, `-` or `@` stays text and never becomes a formula (nor a link or number).
+A table too long for one Excel worksheet gets no workbook (never a truncated one): only the CSV.
 """
 
 from __future__ import annotations
@@ -18,6 +19,8 @@ import xlsxwriter
 from bloemdata.exports.coded import CodedData
 from bloemdata.package import Package
 
+EXCEL_MAX_ROWS = 1_048_576  # rows of a worksheet, the header included
+STREAM_ABOVE_ROWS = 100_000
 CSV_FILE = "bloemdata-wide.csv"
 XLSX_FILE = "bloemdata-wide.xlsx"
 STATEMENT_FIELDS = (
@@ -71,11 +74,19 @@ def write(package: Package, outdir: Path, data: CodedData | None = None) -> list
         writer = csv.writer(handle, lineterminator="\n")
         writer.writerow(header)
         writer.writerows(rows)
+    if len(rows) >= EXCEL_MAX_ROWS:  # Excel would cut the sheet off: the CSV holds every row
+        return [csv_path]
     return [csv_path, _write_xlsx(outdir / XLSX_FILE, data, header, rows)]
 
 
 def _write_xlsx(path: Path, data: CodedData, header: list[str], rows: list[list[Any]]) -> Path:
-    options = {"strings_to_formulas": False, "strings_to_urls": False, "strings_to_numbers": False}
+    options = {
+        "strings_to_formulas": False,
+        "strings_to_urls": False,
+        "strings_to_numbers": False,
+        # A large sheet is streamed row by row (strings inline, not shared): flat memory.
+        "constant_memory": len(rows) > STREAM_ABOVE_ROWS,
+    }
     workbook = xlsxwriter.Workbook(str(path), options)
     # A fixed creation date keeps the workbook byte-identical between builds of a release.
     created = (

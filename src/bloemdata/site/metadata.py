@@ -31,10 +31,15 @@ FTS5_SHADOW_SUFFIXES = ("_data", "_idx", "_docsize", "_config")  # external cont
 
 # Which column names a row when a foreign key points to it.
 LABEL_COLUMNS = {"codes": "label_en", "sections": "title_en", "sources": "title"}
+# Default facets cost a scan of the (filtered) table on every page view, searches included: on
+# the big tables only the ones researchers use most, each on an index the build creates
+# (`build.facet_index_sql`); any other column is one `?_facet=` away. statement_codes has no
+# default array facets (a json_each over every row): `?_facet_array=valence` gives one.
 TABLE_OPTIONS: dict[str, dict[str, Any]] = {
-    "statements": {"sort": "statement_id", "facets": ["section_id", "column", "status"]},
+    "statements": {"sort": "statement_id", "facets": ["section_id", "status"]},
     "codes": {"facets": ["dimension", "codable"]},
-    "codings": {"sort": "statement_id", "facets": ["code_id", "coder_id", "round"]},
+    "codings": {"sort": "statement_id", "facets": ["code_id"]},
+    "statement_codes": {"facets": ["section_id"]},
     "reliability": {"facets": ["measure", "dimension"]},
     "code_frequencies": {"facets": ["dimension"]},
     "code_cooccurrence": {"facets": ["dimension_a", "dimension_b"]},
@@ -80,7 +85,6 @@ def build_metadata(package: Package, downloads_dir: Path | None = None) -> dict[
             tables[name].update(options)
     if "statements" in tables:
         tables["statements"].update(fts_table=FTS_TABLE, fts_pk="rowid")
-    tables["statement_codes"]["facets"] = [{"array": d} for d in dimensions(package)]
     for name in (FTS_TABLE, *(FTS_TABLE + s for s in FTS5_SHADOW_SUFFIXES)):
         tables[name] = {"hidden": True}
 
@@ -158,7 +162,7 @@ def canned_queries(package: Package) -> dict[str, dict[str, Any]]:
                 "select s.statement_id, s.section_id, s.text, s.text_en, c.coder_id, c.round\n"
                 "from codings c join statements s on s.statement_id = c.statement_id\n"
                 "where c.code_id = :code_id and s.status = 'current'\n"
-                "order by s.rowid, c.coder_id, c.round"
+                "order by c.statement_id, c.coder_id, c.round"
             ),
             "params": ["code_id"],
         },
@@ -198,7 +202,8 @@ def canned_queries(package: Package) -> dict[str, dict[str, Any]]:
                 f"join statements s on s.rowid = {FTS_TABLE}.rowid\n"
                 "join statement_codes sc on sc.statement_id = s.statement_id\n"
                 f"where {FTS_TABLE} match escape_fts(:q)\n"
-                "order by s.rowid, sc.coder_id, sc.round"
+                # the full-text index yields rowids in order: only ties are sorted
+                f"order by {FTS_TABLE}.rowid, sc.coder_id, sc.round"
             ),
             "params": ["q"],
         },
