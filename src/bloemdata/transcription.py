@@ -141,20 +141,31 @@ def _non_space(text: str, start: int, end: int) -> list[int]:
     return [i for i in range(start, end) if not text[i].isspace()]
 
 
-def check_package(package: Package) -> list[Finding]:
+def check_package(
+    package: Package,
+    *,
+    statements: pl.DataFrame | None = None,
+    texts: dict[str, str | None] | None = None,
+) -> list[Finding]:
     """All transcription findings of a package: every statement and every page held.
 
     A polars screen (`transcription_screen`) picks the statements and pages that may have a
-    finding; only those go through the checks above, which write every finding.
+    finding; only those go through the checks above, which write every finding. `statements`
+    (the table as all-strings, missing values null) and `texts` (resource -> raw page) spare
+    reading files a caller has already read.
     """
-    texts = {
-        (row["source_id"], int(row["page"])): package.text(row["resource"])
-        for row in package.rows("pages")
+    page_rows = package.rows("pages")
+    texts_held = texts or {}
+    texts_by_page = {
+        (row["source_id"], int(row["page"])): (
+            texts_held.get(row["resource"]) or package.text(row["resource"])
+        )
+        for row in page_rows
     }
-    lines = {key: split_lines(raw) for key, raw in texts.items()}
-    statements = _statements_frame(package)
-    excluded = _excluded_frame(package.rows("pages"))
-    suspects, pages = screen.screen(statements, excluded, screen.page_lines_frame(texts))
+    lines = {key: split_lines(raw) for key, raw in texts_by_page.items()}
+    statements = _statements_frame(package, statements)
+    excluded = _excluded_frame(page_rows)
+    suspects, pages = screen.screen(statements, excluded, screen.page_lines_frame(texts_by_page))
     # a suspect statement makes its page a suspect: the reference may skip its anchor
     suspect_rows = statements.filter(pl.col("row").is_in(list(suspects)))
     pages |= set(zip(suspect_rows["source_id"], suspect_rows["page"], strict=True))
@@ -190,10 +201,10 @@ def check_package(package: Package) -> list[Finding]:
             )
             continue
         findings.extend(check_statement(lines[st.page], st))
-    page_rows = {(r["source_id"], int(r["page"])): r for r in package.rows("pages")}
+    by_page = {(r["source_id"], int(r["page"])): r for r in page_rows}
     for key in sorted(pages & lines.keys()):
         on_page = [st for st in refs if st.page == key]
-        excluded_anchors = [page_rows[key]["heading_anchor"], page_rows[key]["footer_anchor"]]
+        excluded_anchors = [by_page[key]["heading_anchor"], by_page[key]["footer_anchor"]]
         findings.extend(check_coverage(lines[key], on_page, excluded_anchors, key))
     return findings
 
@@ -241,14 +252,17 @@ def check_package_reference(package: Package) -> list[Finding]:
     return findings
 
 
-def _statements_frame(package: Package) -> pl.DataFrame:
+def _statements_frame(package: Package, raw: pl.DataFrame | None = None) -> pl.DataFrame:
     """The statements' columns the checks read, as text (page as integer), with 1-based rows."""
-    path = package.path_of("statements")
     columns = ["statement_id", "source_id", "page", "column", "text", "anchor"]
-    try:
-        frame = pl.read_csv(path, infer_schema=False, columns=columns, encoding="utf8")
-    except (pl.exceptions.PolarsError, OSError) as exc:
-        raise ResourceError(f"{path}: cannot read the statements: {exc}") from exc
+    if raw is not None:
+        frame = raw.select(columns)
+    else:
+        path = package.path_of("statements")
+        try:
+            frame = pl.read_csv(path, infer_schema=False, columns=columns, encoding="utf8")
+        except (pl.exceptions.PolarsError, OSError) as exc:
+            raise ResourceError(f"{path}: cannot read the statements: {exc}") from exc
     return (
         frame.with_row_index("row", offset=1)
         .with_columns(

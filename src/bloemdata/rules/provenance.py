@@ -9,11 +9,9 @@ resource in datapackage.json and the file agree, and so does the line count.
 from __future__ import annotations
 
 import csv
-import hashlib
 
 import polars as pl
 
-from bloemdata.anchor import split_lines
 from bloemdata.errors import BloemdataError
 from bloemdata.package import Package
 from bloemdata.report import Problem
@@ -69,8 +67,17 @@ PROVENANCE_UNCHECKED = register(
 )
 
 
-def page_problems(package: Package, pages: pl.DataFrame, files: dict[str, bytes]) -> list[Problem]:
-    """pages.csv against datapackage.json and the raw page files (`files`: resource -> bytes)."""
+def page_problems(
+    package: Package,
+    pages: pl.DataFrame,
+    texts: dict[str, str | None],
+    digests: dict[str, str],
+) -> list[Problem]:
+    """pages.csv against datapackage.json and the raw page files.
+
+    `texts`: resource -> its text (None if not UTF-8); `digests`: resource -> `sha256:<hex>` of
+    every file that could be read.
+    """
     problems: list[Problem] = []
     resources = {r.get("name"): r for r in package.descriptor["resources"]}
     for row, page in enumerate(pages.iter_rows(named=True), start=1):
@@ -107,20 +114,20 @@ def page_problems(package: Package, pages: pl.DataFrame, files: dict[str, bytes]
                     message=f"datapackage.json records {resource.get('hash')} for {name!r}",
                 )
             )
-        data = files.get(name)
-        if data is None:
+        digest = digests.get(name)
+        if digest is None:
             continue  # unreadable: reported as resource-missing
-        actual = hashlib.sha256(data).hexdigest()
+        actual = digest.removeprefix("sha256:")
         if page["sha256"] and actual != page["sha256"]:
             problems.append(
                 PAGE_HASH.problem(
                     "pages", row, "sha256", recorded=page["sha256"], path=path, actual=actual
                 )
             )
-        try:
-            count = len(split_lines(data.decode("utf-8")))
-        except UnicodeDecodeError:
+        text = texts.get(name)
+        if text is None:
             continue  # reported as encoding-utf8
+        count = _line_count(text)
         if page["line_count"] is not None and page["line_count"] != count:
             problems.append(
                 PAGE_LINE_COUNT.problem(
@@ -130,12 +137,24 @@ def page_problems(package: Package, pages: pl.DataFrame, files: dict[str, bytes]
     return problems
 
 
+def _line_count(text: str) -> int:
+    """`len(split_lines(text))` without building the lines."""
+    return text.count("\n") + (0 if text.endswith("\n") or not text else 1)
+
+
 def transcription_problems(
-    package: Package, page_resources: dict[tuple[str, int], str]
+    package: Package,
+    page_resources: dict[tuple[str, int], str],
+    statements: pl.DataFrame | None = None,
+    texts: dict[str, str | None] | None = None,
 ) -> list[Problem]:
-    """The findings of `bloemdata.transcription.check_package` as problems."""
+    """The findings of `bloemdata.transcription.check_package` as problems.
+
+    `statements` (all-string frame) and `texts` (resource -> text) pass on what the run has
+    already read, so no file is read twice.
+    """
     try:
-        findings = check_package(package)
+        findings = check_package(package, statements=statements, texts=texts)
     except (BloemdataError, csv.Error, ValueError, KeyError, UnicodeDecodeError) as exc:
         return [PROVENANCE_UNCHECKED.problem("statements", message=str(exc))]
     problems = []

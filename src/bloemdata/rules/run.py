@@ -1,14 +1,19 @@
 """The fast path of `bloemdata validate`: every check but frictionless, over a loaded package.
 
-Each file is read once as bytes; its structure is checked with vectorised polars string
-operations, it is parsed by polars as all-strings, validated by the Pandera schema generated from
-its Table Schema, cast by the schema's types, and checked across tables with polars joins
-(foreign keys, coding rules); then documentation and provenance. `bloemdata.validate` imports
-this module only after it has started the frictionless worker, so the worker runs while polars
-and Pandera are still being imported here.
+Each file is read once, in chunks, by a worker thread that hashes it and counts its separators
+while polars parses the same file from its path (`structure.parse_table`); the counts prove the
+parse, so a large table is never held as bytes nor split into lines. Only a file the proof fails
+for is read whole and scanned line by line, which locates its problems. Each table, parsed as
+all-strings, is validated by the Pandera schema generated from its Table Schema, cast by the
+schema's types, and checked across tables with polars joins (foreign keys, coding rules); then
+documentation and provenance. `bloemdata.validate` imports this module only after it has started
+the frictionless worker, so the worker runs while polars and Pandera are still being imported.
 """
 
 from __future__ import annotations
+
+from concurrent.futures import Future, ThreadPoolExecutor
+from pathlib import Path
 
 import polars as pl
 
@@ -22,55 +27,109 @@ from bloemdata.rules.docs import docs_problems
 from bloemdata.rules.provenance import page_problems, transcription_problems
 from bloemdata.rules.table import foreign_key_problems, referrers
 
+# what the transcription checks read of the statements
+STATEMENT_COLUMNS = ["statement_id", "source_id", "page", "column", "text", "anchor"]
+
 
 def run(package: Package, report: Report) -> None:
     """Every fast-path check of `package`, into `report`."""
-    files = read_files(package, report)
-    raw = _structure(package, files, report)
+    raw, texts, digests = _structure(package, report)
     typed: dict[str, pl.DataFrame] = {}
-    for name, frame in raw.items():
-        report.extend(validate_frame(frame, package.schemas[name], name))
-        typed[name] = typed_frame(frame, package.schemas[name])
+    for name in list(raw):
+        report.extend(validate_frame(raw[name], package.schemas[name], name))
+        typed[name] = typed_frame(raw[name], package.schemas[name])
+        if name != "statements":
+            del raw[name]  # typed string columns share the raw frame's buffers
     _cross_table(package, typed, report)
     report.extend(docs_problems(package))
-    _provenance(package, raw, typed, files, report)
-
-
-def read_files(package: Package, report: Report) -> dict[str, bytes]:
-    """Every resource's bytes, read once; a file that cannot be read stops the run (exit 2)."""
-    files: dict[str, bytes] = {}
-    for name in package.resource_names:
-        try:
-            files[name] = package.path_of(name).read_bytes()
-        except (BloemdataError, OSError) as exc:
-            message = exc.strerror if isinstance(exc, OSError) and exc.strerror else str(exc)
-            path = package.resource(name).get("path")
-            report.add(s.RESOURCE_MISSING.problem(name, message=f"{path}: {message}"))
-            report.could_not_run = True
-            report.notes.append(f"{name}: not checked, its file cannot be read")
-    return files
+    statements = raw.get("statements")
+    if statements is not None and not set(STATEMENT_COLUMNS) <= set(statements.columns):
+        statements = None  # a schema without them: the reference reader says what is missing
+    _provenance(package, typed, texts, digests, statements, report)
 
 
 def _structure(
-    package: Package, files: dict[str, bytes], report: Report
-) -> dict[str, pl.DataFrame]:
-    """File-level checks and freshness; the all-string frames of the tables that parse."""
+    package: Package, report: Report
+) -> tuple[dict[str, pl.DataFrame], dict[str, str | None], dict[str, str]]:
+    """File-level checks and freshness of every resource.
+
+    Returns the all-string frames of the tables that parse, the text of every other file
+    (None where it is not UTF-8), and every readable file's `sha256:<hex>`.
+    """
     raw: dict[str, pl.DataFrame] = {}
-    for name, data in files.items():
-        report.extend(s.stale(name, package.resource(name), data))
-        if name not in package.schemas:
-            report.extend(s.scan_text(name, data)[1])
-            continue
-        scan = s.scan_csv(name, data, package.schemas[name])
-        report.extend(scan.problems)
-        if not scan.readable:
-            report.notes.append(f"{name}: rows not checked until its structure is fixed")
-            continue
-        frame, problems = s.read_frame(name, data, package.schemas[name])
-        report.extend(problems)
-        if frame is not None:
-            raw[name] = frame
-    return raw
+    texts: dict[str, str | None] = {}
+    digests: dict[str, str] = {}
+    paths = _paths(package, report)
+    with ThreadPoolExecutor(max_workers=1, thread_name_prefix="bloemdata-hash") as pool:
+        pending = {
+            name: pool.submit(s.stream_stats, path, keep=name not in package.schemas)
+            for name, path in paths.items()
+        }
+        for name, path in paths.items():
+            stats = _stats(name, pending[name], package, report)
+            if stats is None:
+                continue
+            digests[name] = stats.digest
+            report.extend(s.stale_stats(name, package.resource(name), stats))
+            if name not in package.schemas:
+                texts[name], problems = s.scan_text(name, stats.data or b"")
+                report.extend(problems)
+                continue
+            frame = _table(name, path, stats, package, report)
+            if frame is not None:
+                raw[name] = frame
+    return raw, texts, digests
+
+
+def _paths(package: Package, report: Report) -> dict[str, Path]:
+    paths: dict[str, Path] = {}
+    for name in package.resource_names:
+        try:
+            paths[name] = package.path_of(name)
+        except BloemdataError as exc:
+            _unreadable(name, str(exc), package, report)
+    return paths
+
+
+def _stats(
+    name: str, pending: Future[s.FileStats], package: Package, report: Report
+) -> s.FileStats | None:
+    try:
+        return pending.result()
+    except OSError as exc:
+        _unreadable(name, exc.strerror or str(exc), package, report)
+        return None
+
+
+def _unreadable(name: str, message: str, package: Package, report: Report) -> None:
+    """A file that cannot be read stops the run (exit 2)."""
+    path = package.resource(name).get("path")
+    report.add(s.RESOURCE_MISSING.problem(name, message=f"{path}: {message}"))
+    report.could_not_run = True
+    report.notes.append(f"{name}: not checked, its file cannot be read")
+
+
+def _table(
+    name: str, path: Path, stats: s.FileStats, package: Package, report: Report
+) -> pl.DataFrame | None:
+    schema = package.schemas[name]
+    parsed = s.parse_table(name, path, stats, schema)
+    if parsed is not None:
+        report.extend(parsed[0].problems)
+        return parsed[1]
+    try:  # not proven clean: the bytes, scanned line by line, say where
+        data = path.read_bytes()
+    except OSError as exc:
+        _unreadable(name, exc.strerror or str(exc), package, report)
+        return None
+    scan = s.scan_csv(name, data, schema)
+    report.extend(scan.problems)
+    if not scan.readable:
+        report.notes.append(f"{name}: rows not checked until its structure is fixed")
+        return None
+    frame, problems = s.read_frame(name, data, schema)
+    report.extend(problems)
+    return frame
 
 
 def _cross_table(package: Package, typed: dict[str, pl.DataFrame], report: Report) -> None:
@@ -92,32 +151,28 @@ def _cross_table(package: Package, typed: dict[str, pl.DataFrame], report: Repor
         report.notes.append(f"coding rules not checked: {str(exc).splitlines()[0]}")
 
 
-def _provenance(
+def _provenance(  # noqa: PLR0917 - the run's state, passed on once
     package: Package,
-    raw: dict[str, pl.DataFrame],
     typed: dict[str, pl.DataFrame],
-    files: dict[str, bytes],
+    texts: dict[str, str | None],
+    digests: dict[str, str],
+    statements: pl.DataFrame | None,
     report: Report,
 ) -> None:
     if "pages" not in typed:
         report.notes.append("provenance not checked: pages unreadable")
         return
-    report.extend(page_problems(package, typed["pages"], files))
+    report.extend(page_problems(package, typed["pages"], texts, digests))
     pages = typed["pages"].drop_nulls(["source_id", "page", "resource"])
     page_resources = {
         (r["source_id"], r["page"]): r["resource"] for r in pages.iter_rows(named=True)
     }
-    unreadable = [
-        name
-        for name in page_resources.values()
-        if name not in files
-        or any(p.resource == name and p.rule == s.ENCODING_UTF8.id for p in report.problems)
-    ]
-    blocked = {"statements", "pages"} - raw.keys()
+    unreadable = [name for name in page_resources.values() if texts.get(name) is None]
+    blocked = {"statements", "pages"} - typed.keys()
     if blocked or unreadable:
         report.notes.append(
             f"statements not traced to their pages: {', '.join(sorted(blocked | set(unreadable)))}"
             " unreadable"
         )
         return
-    report.extend(transcription_problems(package, page_resources))
+    report.extend(transcription_problems(package, page_resources, statements, texts))

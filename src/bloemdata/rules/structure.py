@@ -13,6 +13,7 @@ import csv
 import hashlib
 import io
 from dataclasses import dataclass, field
+from pathlib import Path
 
 import polars as pl
 
@@ -93,6 +94,123 @@ NO_ROWS = register(
 )
 
 
+@dataclass(frozen=True)
+class FileStats:
+    """One pass over a file's bytes: size, hash, and what proves a CSV's parse (`parse_table`).
+
+    `separators` counts the commas outside quotes (a quote toggles "inside" as RFC 4180 reads
+    it; a doubled quote toggles twice). `data` keeps the bytes of a non-table file (a raw page).
+    """
+
+    size: int
+    digest: str
+    bom: bool = False
+    nul: bool = False
+    separators: int = 0
+    data: bytes | None = None
+
+
+CHUNK = 1 << 23  # 8 MiB: the hash and the counts stream; a 400 MB table is never held as bytes
+
+
+def stream_stats(path: Path, *, keep: bool = False) -> FileStats:
+    """Hash and count a file in chunks (the work releases the GIL: it runs beside polars).
+
+    Raises OSError when the file cannot be read. `keep` returns the bytes as well.
+    """
+    import numpy as np  # noqa: PLC0415 - loaded by Pandera anyway; only this needs it here
+
+    digest = hashlib.sha256()
+    size = separators = parity = 0
+    nul = bom = False
+    kept: list[bytes] = []
+    with path.open("rb") as handle:
+        while chunk := handle.read(CHUNK):
+            if not size:
+                bom = chunk.startswith(codecs.BOM_UTF8)
+            digest.update(chunk)
+            size += len(chunk)
+            nul = nul or b"\0" in chunk
+            if keep:
+                kept.append(chunk)
+                continue
+            octets = np.frombuffer(chunk, dtype=np.uint8)
+            commas = octets == ord(",")
+            quotes = octets == ord('"')
+            if parity == 0 and not quotes.any():
+                separators += int(np.count_nonzero(commas))
+                continue
+            # inside a quoted field after an odd number of quotes (uint8 wraps; parity survives)
+            inside = (np.cumsum(quotes, dtype=np.uint8) + parity) % 2 == 1
+            separators += int(np.count_nonzero(commas & ~inside))
+            parity = (parity + int(np.count_nonzero(quotes))) % 2
+    return FileStats(
+        size,
+        f"sha256:{digest.hexdigest()}",
+        bom=bom,
+        nul=nul,
+        separators=separators,
+        data=b"".join(kept) if keep else None,
+    )
+
+
+def stale_stats(resource: str, descriptor: dict, stats: FileStats) -> list[Problem]:
+    """The descriptor's bytes/hash against the file's, from stats already taken."""
+    recorded = (descriptor.get("bytes"), descriptor.get("hash"))
+    if recorded == (stats.size, stats.digest):
+        return []
+    return [
+        DESCRIPTOR_STALE.problem(
+            resource,
+            recorded=f"{recorded[0]} bytes, {str(recorded[1])[:19]}…",
+            actual=f"{stats.size} bytes, {stats.digest[:19]}…",
+        )
+    ]
+
+
+def parse_table(
+    resource: str, path: Path, stats: FileStats, schema: TableSchema
+) -> tuple[Scan, pl.DataFrame] | None:
+    """The fast path: polars parses the file from its path, and the stats prove the parse.
+
+    Polars refuses a row with too many cells; a short or blank row has fewer separators than
+    (rows + 1) x (columns - 1), which `stats` counted outside quotes. So when the file is
+    non-empty, has no NUL byte, parses, has the schema's header and the expected number of
+    separators and no all-empty row, there is nothing for `scan_csv` to find but a BOM. None
+    means "not proven": the caller reads the bytes and scans them line by line (`scan_csv`),
+    which locates every problem.
+    """
+    if stats.size == 0 or stats.nul:
+        return None
+    try:
+        with path.open("rb") as handle:
+            first = handle.readline()
+        header = _header(first.removeprefix(codecs.BOM_UTF8))
+        frame = pl.read_csv(
+            path,
+            infer_schema=False,
+            empty_string_is_null=False,
+            truncate_ragged_lines=False,
+            raise_if_empty=True,
+        )
+    except (pl.exceptions.PolarsError, OSError, UnicodeDecodeError, csv.Error):
+        return None
+    scan = Scan(header=header)
+    if _header_problems(resource, header, schema) or frame.columns != header:
+        return None
+    width = len(header)
+    if (
+        stats.separators != (frame.height + 1) * (width - 1)
+        or frame.null_count().sum_horizontal().item()
+    ):
+        return None
+    if frame.height and frame.select(pl.all_horizontal(pl.all() == "").any()).item():
+        return None
+    if stats.bom:
+        scan.problems.append(ENCODING_BOM.problem(resource, 0))
+    return scan, _missing_to_null(frame, schema)
+
+
 @dataclass
 class Scan:
     """The structural verdict on one CSV: problems, and whether its rows can be checked."""
@@ -170,7 +288,8 @@ def scan_csv(resource: str, data: bytes, schema: TableSchema) -> Scan:
 
 
 def _header(data: bytes) -> list[str]:
-    first = data.split(b"\n", 1)[0].rstrip(b"\r").decode("utf-8")
+    end = data.find(b"\n")  # not split(): that would copy the whole file
+    first = data[: None if end < 0 else end].rstrip(b"\r").decode("utf-8")
     try:
         return next(csv.reader(io.StringIO(first)), [])
     except csv.Error:  # e.g. a bare carriage return: the labels as they stand, for the report
@@ -255,9 +374,12 @@ def read_frame(
     except (pl.exceptions.PolarsError, OSError) as exc:
         message = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
         return None, [CSV_MALFORMED.problem(resource, message=excerpt(message, 200))]
+    return _missing_to_null(frame, schema), []
+
+
+def _missing_to_null(frame: pl.DataFrame, schema: TableSchema) -> pl.DataFrame:
     missing = list(schema.missing_values)
-    frame = frame.with_columns(
+    return frame.with_columns(
         pl.when(pl.col(name).is_in(missing)).then(None).otherwise(pl.col(name)).alias(name)
         for name in frame.columns
     )
-    return frame, []

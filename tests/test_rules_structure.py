@@ -1,0 +1,59 @@
+"""The structure fast path (`parse_table`) agrees with the line-by-line scan wherever it answers."""
+
+from __future__ import annotations
+
+import tempfile
+from pathlib import Path
+
+from hypothesis import given
+from hypothesis import strategies as st
+
+from bloemdata.rules.structure import parse_table, read_frame, scan_csv, stream_stats
+from bloemdata.schema import schema_from_descriptor
+
+SCHEMA = schema_from_descriptor({"fields": [{"name": n, "type": "string"} for n in "abc"]})
+PIECES = [b"a,b,c\n", b"1,2,3\n", b"\n", b"\r\n", b'"', b",", b"x", b'""', b"\r", b" ", b"\0"]
+
+
+def _both(data: bytes) -> tuple[object, object] | None:
+    path = Path(tempfile.mkdtemp(prefix="bloemdata-structure-")) / "t.csv"
+    path.write_bytes(data)
+    fast = parse_table("t", path, stream_stats(path), SCHEMA)
+    if fast is None:
+        return None
+    scan = scan_csv("t", data, SCHEMA)
+    frame, problems = read_frame("t", data, SCHEMA) if scan.readable else (None, [])
+    slow = (
+        [p.to_dict() for p in scan.problems + problems],
+        None if frame is None else frame.rows(),
+    )
+    return ([p.to_dict() for p in fast[0].problems], fast[1].rows()), slow
+
+
+@given(st.lists(st.sampled_from(PIECES), max_size=14))
+def test_fast_path_answers_only_what_the_scan_answers(pieces):
+    both = _both(b"a,b,c\n" + b"".join(pieces))
+    if both is not None:
+        assert both[0] == both[1]
+
+
+def test_fast_path_declines_blank_short_and_broken_rows():
+    for data in [b"a,b,c\n1,2,3\n\n", b"a,b,c\n1,2\n", b"a,b,c\n,,\n", b'a,b,c\n1,a"b,3\n']:
+        assert _both(data) is None, data
+
+
+def test_fast_path_takes_quoted_separators_and_line_breaks():
+    for data in [b'a,b,c\n"1,2",,3\n', b'a,b,c\n"x\ny",2,3\n', b'\xef\xbb\xbfa,b,c\n"x""y",2,3\n']:
+        both = _both(data)
+        assert both is not None, data
+        assert both[0] == both[1]
+
+
+def test_stream_stats_counts_separators_outside_quotes_across_chunks(monkeypatch):
+    from bloemdata.rules import structure
+
+    monkeypatch.setattr(structure, "CHUNK", 3)
+    path = Path(tempfile.mkdtemp(prefix="bloemdata-structure-")) / "t.csv"
+    path.write_bytes(b'a,b\n"x,""y",2\n')
+    stats = stream_stats(path)
+    assert (stats.size, stats.separators, stats.nul, stats.bom) == (14, 2, False, False)
