@@ -165,7 +165,7 @@ def check_package(
     lines = {key: split_lines(raw) for key, raw in texts_by_page.items()}
     statements = _statements_frame(package, statements)
     excluded = _excluded_frame(page_rows)
-    suspects, pages = screen.screen(statements, excluded, screen.page_lines_frame(texts_by_page))
+    suspects, pages = screen.screen(statements, excluded, screen.page_lines(texts_by_page))
     # a suspect statement makes its page a suspect: the reference may skip its anchor
     suspect_rows = statements.filter(pl.col("row").is_in(list(suspects)))
     pages |= set(zip(suspect_rows["source_id"], suspect_rows["page"], strict=True))
