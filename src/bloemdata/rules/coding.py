@@ -132,56 +132,92 @@ def _cycles(rows: pl.DataFrame) -> list[Problem]:
 def coding_problems(
     statements: pl.DataFrame, codes: pl.DataFrame, codings: pl.DataFrame
 ) -> list[Problem]:
-    """Codings against the codebook and the statements."""
+    """Codings against the codebook and the statements.
+
+    The codings are counted per statement, coder and round in one group-by; rows are looked up
+    only for the groups that fail, which a valid package has none of.
+    """
     problems: list[Problem] = []
-    coded = _rows(codings).join(
-        codes.select("code_id", "dimension", "codable").unique("code_id"), on="code_id", how="left"
-    )
+    book = codes.drop_nulls("code_id").unique("code_id", keep="first")
+    # the codebook is small: a lookup per coding rather than a join of millions of rows
+    coded = codings.select(
+        "statement_id",
+        "code_id",
+        "coder_id",
+        "round",
+        pl.col("code_id")
+        .replace_strict(book["code_id"], book["dimension"], default=None)
+        .alias("dimension"),
+        pl.col("code_id")
+        .replace_strict(book["code_id"], book["codable"], default=None, return_dtype=pl.Boolean)
+        .alias("codable"),
+    ).with_row_index("__row", offset=1)
     problems += [
         NOT_CODABLE.problem("codings", r["__row"], "code_id", code=r["code_id"])
         for r in coded.filter(pl.col("codable").not_()).iter_rows(named=True)
     ]
     keys = ["statement_id", "coder_id", "round"]
-    groups = (
-        coded.drop_nulls(keys)
+    # lazy, on the streaming engine: several times faster than an eager group-by at millions
+    counts = (
+        coded.lazy()
+        .drop_nulls(keys)
         .group_by(keys)
         .agg(
             first=pl.col("__row").min(),
             valence=(pl.col("dimension") == "valence").sum(),
             topic=(pl.col("dimension") == "topic").sum(),
-            valence_rows=pl.col("__row").filter(pl.col("dimension") == "valence"),
         )
-        .filter((pl.col("valence") != 1) | (pl.col("topic") == 0))
-        .sort("first")
+        .collect(engine="streaming")
     )
-    for g in groups.iter_rows(named=True):
+    failing = counts.filter((pl.col("valence") != 1) | (pl.col("topic") == 0)).sort("first")
+    if failing.height:
+        valence_rows = (
+            coded.filter(pl.col("dimension") == "valence")
+            .join(failing.select(keys), on=keys, how="semi")
+            .group_by(keys)
+            .agg(pl.col("__row").sort().alias("valence_rows"))
+        )
+        failing = failing.join(valence_rows, on=keys, how="left", maintain_order="left")
+    for g in failing.iter_rows(named=True):
         who = {"statement": g["statement_id"], "coder": g["coder_id"], "round": g["round"]}
         if g["valence"] == 0:
             problems.append(ONE_VALENCE.problem("codings", g["first"], "code_id", count=0, **who))
-        for row in sorted(g["valence_rows"])[1:]:
+        for row in (g["valence_rows"] or [])[1:]:
             problems.append(
                 ONE_VALENCE.problem("codings", row, "code_id", count=g["valence"], **who)
             )
         if g["topic"] == 0:
             problems.append(TOPIC.problem("codings", g["first"], "code_id", **who))
     current = _rows(statements).filter(pl.col("status") != "withdrawn")
-    uncoded = current.join(codings.select("statement_id").unique(), on="statement_id", how="anti")
+    # a statement whose codings all lack coder or round still counts as coded
+    coded_ids = pl.concat(
+        [
+            counts.select("statement_id"),
+            coded.filter(pl.any_horizontal(pl.col(keys).is_null())).select("statement_id"),
+        ]
+    )
+    uncoded = (
+        current.lazy()
+        .join(coded_ids.lazy(), on="statement_id", how="anti")
+        .collect(engine="streaming")
+        .sort("__row")
+    )
     problems += [
         UNCODED.problem("statements", r["__row"], "statement_id", statement=r["statement_id"])
         for r in uncoded.drop_nulls("statement_id").iter_rows(named=True)
     ]
-    used = codings.select("code_id").unique()
+    used = codings.select(pl.col("code_id").unique())
     unused = _rows(codes).filter(pl.col("codable")).join(used, on="code_id", how="anti")
     problems += [
         UNUSED.problem("codes", r["__row"], "code_id", code=r["code_id"])
         for r in unused.iter_rows(named=True)
     ]
-    pairs = codings.select(pl.col("statement_id").alias("example_statement_id"), "code_id").unique()
-    examples = (
-        _rows(codes)
-        .filter(pl.col("codable") & pl.col("example_statement_id").is_not_null())
-        .join(pairs, on=["example_statement_id", "code_id"], how="anti")
-    )
+    examples = _rows(codes).filter(pl.col("codable") & pl.col("example_statement_id").is_not_null())
+    # only the codings of the (few) example statements can match
+    pairs = codings.filter(
+        pl.col("statement_id").is_in(examples["example_statement_id"].implode())
+    ).select(pl.col("statement_id").alias("example_statement_id"), "code_id")
+    missing = examples.join(pairs.unique(), on=["example_statement_id", "code_id"], how="anti")
     problems += [
         EXAMPLE.problem(
             "codes",
@@ -190,6 +226,6 @@ def coding_problems(
             statement=r["example_statement_id"],
             code=r["code_id"],
         )
-        for r in examples.iter_rows(named=True)
+        for r in missing.iter_rows(named=True)
     ]
     return problems
