@@ -12,6 +12,7 @@ from pandera.api.checks import Check
 from bloemdata.pandera_schema import (
     CHECK_NAME,
     PARTS,
+    PRIMARY_KEY_CHECK,
     to_pandera,
     typed_frame,
     validate_frame,
@@ -30,7 +31,9 @@ def test_one_column_per_field_with_the_schema_constraints(package):
             assert column.nullable == (not f.required and f.name not in schema.primary_key)
             assert column.unique == f.unique
             assert column.description == (f.description or None)
-        assert generated.unique == (list(schema.primary_key) or None)
+        checks = [(c.name, c.statistics) for c in generated.checks]
+        key = list(schema.primary_key)
+        assert checks == ([(PRIMARY_KEY_CHECK, {"keys": key})] if key else [])
 
 
 def test_one_registered_check_per_field(package):

@@ -159,25 +159,29 @@ def _passes(col: pl.Expr, ok: pl.Expr) -> pl.Expr:
     return (col.is_null() | ok).fill_null(value=False)
 
 
-def _register(fn: Callable) -> Callable:
+def _register(statistics: list[str]) -> Callable[[Callable], Callable]:
     """Register a check function as a `Check.<name>` method."""
-    if fn.__name__ in Check.REGISTERED_CUSTOM_CHECKS:
+
+    def decorator(fn: Callable) -> Callable:
+        if fn.__name__ in Check.REGISTERED_CUSTOM_CHECKS:
+            return fn
+        try:
+            register_check_method(fn, statistics=statistics)
+        except ModuleNotFoundError:
+            # pandera 0.35's register_check_method imports its pandas strategies even for the
+            # polars backend (pandera#2387-like); pandas is not a dependency here, so register
+            # the method the way register_check_method itself finally does.
+            Check.REGISTERED_CUSTOM_CHECKS[fn.__name__] = partial(_check_method, fn)
         return fn
-    try:
-        register_check_method(fn, statistics=STATISTICS)
-    except ModuleNotFoundError:
-        # pandera 0.35's register_check_method imports its pandas strategies even for the
-        # polars backend (pandera#2387-like); pandas is not a dependency here, so register
-        # the method the way register_check_method itself finally does.
-        Check.REGISTERED_CUSTOM_CHECKS[fn.__name__] = partial(_check_method, fn)
-    return fn
+
+    return decorator
 
 
 def _check_method(fn: Callable, **statistics: Any) -> Check:
     return Check(partial(fn, **statistics), name=fn.__name__, statistics=statistics)
 
 
-@_register
+@_register(STATISTICS)
 def field_constraints(data: PolarsData, **params: Any) -> pl.LazyFrame:
     """Type, pattern, lengths, enum, categories, range and (string fields) text hygiene at once.
 
@@ -202,6 +206,31 @@ def field_constraints(data: PolarsData, **params: Any) -> pl.LazyFrame:
             pl.col(data.key) & pl.int_range(pl.len(), dtype=pl.UInt32).is_in(bad.implode()).not_()
         )
     return passed.lazy()
+
+
+PRIMARY_KEY_CHECK = "primary_key_unique"
+
+
+@_register(["keys"])
+def primary_key_unique(data: PolarsData, *, keys: list[str]) -> pl.LazyFrame:
+    """False on each row that repeats an earlier row's primary key (the first copy passes).
+
+    Frictionless blames the repeats only, and so does this check. A streaming group-by first
+    counts repeated keys (a fraction of `is_duplicated`'s cost over millions of rows); only a
+    table that has some marks them. Empty key fields compare equal here; they are reported
+    anyway (`primary-key-null`, `required`).
+    """
+    repeated = (
+        data.lazyframe.group_by(keys)
+        .agg(pl.len().alias("__copies"))
+        .filter(pl.col("__copies") > 1)
+        .select(pl.len())
+        .collect(engine="streaming")
+        .item()
+    )
+    if not repeated:
+        return data.lazyframe.select(pl.repeat(value=True, n=pl.len()).alias("__unique"))
+    return data.lazyframe.select(pl.struct(keys).is_first_distinct().alias("__unique"))
 
 
 # --- schema generation --------------------------------------------------------------------
@@ -247,9 +276,10 @@ def to_pandera(schema: TableSchema, name: str = "") -> pa.DataFrameSchema:
         )
         for f in schema.fields
     }
+    key = list(schema.primary_key)
     return pa.DataFrameSchema(
         columns,
-        unique=list(schema.primary_key) or None,
+        checks=[Check.primary_key_unique(keys=key)] if key else None,
         strict=True,
         name=name or None,
     )
@@ -275,13 +305,24 @@ def failures_to_problems(
         if name == CHECK_NAME and column in schema.names:
             problems += _field_problems(rows, schema.field(column), schema, resource)
             continue
-        if name in {"field_uniqueness", "multiple_fields_uniqueness"}:
+        if name == PRIMARY_KEY_CHECK:  # the failure case is the whole row as JSON
+            rows = rows.with_columns(
+                pl.Series(
+                    "failure_case",
+                    [
+                        json.dumps([json.loads(case).get(k) for k in schema.primary_key])
+                        for case in rows["failure_case"]
+                    ],
+                    dtype=pl.String,
+                )
+            )
+        elif name in {"field_uniqueness", "multiple_fields_uniqueness"}:
             rows = _repeats(rows, schema.primary_key if name.startswith("multiple") else ())
         for case in rows.iter_rows(named=True):
             row = None if case["index"] is None else case["index"] + 1
             problems.append(
                 _problem(
-                    name,
+                    "multiple_fields_uniqueness" if name == PRIMARY_KEY_CHECK else name,
                     column=column,
                     value=case["failure_case"],
                     row=row,

@@ -64,10 +64,11 @@ def page_lines(texts: dict[tuple[str, int], str]) -> PageLines:
         .explode("line_text", keep_nulls=False, empty_as_null=False)
         .with_columns(pl.col("line_text").str.len_chars().cast(pl.Int64).alias("length"))
         .with_columns(
-            (pl.col("length") - pl.col("line_text").str.strip_chars_start().str.len_chars())
-            .cast(pl.Int64)
-            .alias("lead"),
-            (pl.col("length") - pl.col("line_text").str.strip_chars_end().str.len_chars())
+            # the space at either end, measured without copying the line (strip_chars would)
+            pl.col("line_text").str.extract(r"^(\s*)").str.len_chars().cast(pl.Int64).alias("lead"),
+            pl.col("line_text")
+            .str.extract(r"(\s*)$")
+            .str.len_chars()
             .cast(pl.Int64)
             .alias("trail"),
         )

@@ -42,6 +42,7 @@ def run(package: Package, report: Report) -> None:
             del raw[name]  # typed string columns share the raw frame's buffers
     _cross_table(package, typed, report)
     report.extend(docs_problems(package))
+    typed = {name: typed[name] for name in ("statements", "pages") if name in typed}  # free
     statements = raw.get("statements")
     if statements is not None and not set(STATEMENT_COLUMNS) <= set(statements.columns):
         statements = None  # a schema without them: the reference reader says what is missing
