@@ -215,20 +215,13 @@ PRIMARY_KEY_CHECK = "primary_key_unique"
 def primary_key_unique(data: PolarsData, *, keys: list[str]) -> pl.LazyFrame:
     """False on each row that repeats an earlier row's primary key (the first copy passes).
 
-    Frictionless blames the repeats only, and so does this check. A streaming group-by first
-    counts repeated keys (a fraction of `is_duplicated`'s cost over millions of rows); only a
-    table that has some marks them. Empty key fields compare equal here; they are reported
-    anyway (`primary-key-null`, `required`).
+    Frictionless blames the repeats only, and so does this check. The keys are hashed first (a
+    u64 a row: a group-by of millions of string keys would cost hundreds of MB); only a table
+    with a repeated hash compares its keys themselves. Empty key fields compare equal here; they
+    are reported anyway (`primary-key-null`, `required`).
     """
-    repeated = (
-        data.lazyframe.group_by(keys)
-        .agg(pl.len().alias("__copies"))
-        .filter(pl.col("__copies") > 1)
-        .select(pl.len())
-        .collect(engine="streaming")
-        .item()
-    )
-    if not repeated:
+    hashes = data.lazyframe.select(pl.struct(keys).hash().alias("__hash")).collect()
+    if not hashes["__hash"].is_duplicated().any():
         return data.lazyframe.select(pl.repeat(value=True, n=pl.len()).alias("__unique"))
     return data.lazyframe.select(pl.struct(keys).is_first_distinct().alias("__unique"))
 

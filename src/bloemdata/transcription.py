@@ -162,13 +162,14 @@ def check_package(
         )
         for row in page_rows
     }
-    lines = {key: split_lines(raw) for key, raw in texts_by_page.items()}
     statements = _statements_frame(package, statements)
     excluded = _excluded_frame(page_rows)
     suspects, pages = screen.screen(statements, excluded, screen.page_lines(texts_by_page))
     # a suspect statement makes its page a suspect: the reference may skip its anchor
     suspect_rows = statements.filter(pl.col("row").is_in(list(suspects)))
     pages |= set(zip(suspect_rows["source_id"], suspect_rows["page"], strict=True))
+    # split into Python lines only the pages the reference checks will read
+    lines = {key: split_lines(texts_by_page[key]) for key in pages & texts_by_page.keys()}
     page_keys = pl.DataFrame(
         list(pages), schema={"source_id": pl.String, "page": pl.Int64}, orient="row"
     )

@@ -24,6 +24,8 @@ _ANCHOR = r"^[0-9]+:[0-9]+-[0-9]+(?:[;~][0-9]+:[0-9]+-[0-9]+)*$"
 _STARTS = r"^[\p{L}\p{N}_(‘“'\"]"
 _ENDS = r"[.!?)’”'\"…]$"
 _KEYS = ["source_id", "page"]
+_HELD = ["offset", "count", "pidx"]
+BATCH = 200_000  # statements screened at once
 
 
 @dataclass(frozen=True)
@@ -31,8 +33,8 @@ class PageLines:
     """Every raw line of every page, in one frame.
 
     `pages`: source_id, page, offset (row of its first line in `lines`), count (its lines).
-    `lines`: line_text, length, lead and trail (leading and trailing whitespace, in characters)
-    and pidx (its page's row in `pages`).
+    `lines`: gidx (its row), pidx (its page's row in `pages`), line_text, length, and lead and
+    trail (the whitespace it starts and ends with, in characters).
     """
 
     pages: pl.DataFrame
@@ -62,6 +64,8 @@ def page_lines(texts: dict[tuple[str, int], str]) -> PageLines:
     lines = (
         pages.select("pidx", "line_text")
         .explode("line_text", keep_nulls=False, empty_as_null=False)
+        .with_row_index("gidx")
+        .with_columns(pl.col("gidx").cast(pl.Int64))
         .with_columns(pl.col("line_text").str.len_chars().cast(pl.Int64).alias("length"))
         .with_columns(
             # the space at either end, measured without copying the line (strip_chars would)
@@ -73,7 +77,7 @@ def page_lines(texts: dict[tuple[str, int], str]) -> PageLines:
             .alias("trail"),
         )
     )
-    return PageLines(pages.select(*_KEYS, "offset", "count", "pidx"), lines)
+    return PageLines(pages.select(*_KEYS, *_HELD), lines)
 
 
 def fragments(frame: pl.DataFrame, held: PageLines, columns: list[str]) -> pl.DataFrame:
@@ -130,7 +134,7 @@ def screen(
 ) -> tuple[set[int], set[tuple[str, int]]]:
     """Rows of suspect statements, and suspect pages (whose coverage may not be exactly once)."""
     frame = statements.join(
-        held.pages.select(*_KEYS, "offset", "count", "pidx"),
+        held.pages,
         on=_KEYS,
         how="left",
         maintain_order="left",
@@ -142,9 +146,17 @@ def screen(
     fine = well_formed & boundary & pl.col("offset").is_not_null()
     frame = frame.with_columns(fine.alias("fine"))
     early = frame.filter(~pl.col("fine")).select("row", *_KEYS)
-    frag = fragments(frame.filter(pl.col("fine")), held, ["row", "column", "text", "pidx"])
-    rows = set(early["row"].to_list()) | _odd_statements(frag)
-    pages = set(_keys(early)) | _odd_pages(frag, excluded, held)
+    rows, pages = set(early["row"].to_list()), set(_keys(early))
+    frame = frame.filter(pl.col("fine")).select("row", "column", "text", "anchor", *_HELD)
+    # pages in batches of about BATCH statements: the fragment frames of a million statements
+    # would hold several copies of every text at once
+    count = held.pages.height
+    step = max(1, -(-count // max(1, -(-frame.height // BATCH))))
+    for first in range(0, max(count, 1), step):
+        in_batch = pl.col("pidx").is_between(first, first + step - 1)
+        frag = fragments(frame.filter(in_batch), held, ["row", "column", "text", "pidx"])
+        rows |= _odd_statements(frag)
+        pages |= _odd_pages(frag, excluded, held, in_batch)
     return rows, pages
 
 
@@ -197,9 +209,11 @@ def _odd_statements(frag: pl.DataFrame) -> set[int]:
     return set(odd["row"].to_list())
 
 
-def _odd_pages(frag: pl.DataFrame, excluded: pl.DataFrame, held: PageLines) -> set[tuple[str, int]]:
-    """Pages whose body may not be covered exactly once (statements plus heading/footer spans)."""
-    pages = held.pages.select(*_KEYS, "offset", "count", "pidx")
+def _odd_pages(
+    frag: pl.DataFrame, excluded: pl.DataFrame, held: PageLines, in_batch: pl.Expr
+) -> set[tuple[str, int]]:
+    """Pages of the batch whose body may not be covered exactly once (statements, headings)."""
+    pages = held.pages.filter(in_batch)
     on_pages = excluded.join(pages, on=_KEYS, how="inner", maintain_order="left")
     well_formed = pl.col("anchor").str.contains(_ANCHOR)
     heading = fragments(on_pages.filter(well_formed), held, ["pidx"])
@@ -237,8 +251,8 @@ def _odd_pages(frag: pl.DataFrame, excluded: pl.DataFrame, held: PageLines) -> s
     ).select("pidx")
     covered = spans["gidx"].unique()
     uncovered = (
-        held.lines.with_row_index("gidx")
-        .filter((pl.col("lead") < pl.col("length")) & ~pl.col("gidx").cast(pl.Int64).is_in(covered))
+        held.lines.filter(in_batch)
+        .filter((pl.col("lead") < pl.col("length")) & ~pl.col("gidx").is_in(covered))
         .select("pidx")
     )
     suspects = pl.concat([broken, odd, uncovered]).unique()
