@@ -38,15 +38,17 @@ def run(package: Package, report: Report) -> None:
     for name in list(raw):
         report.extend(validate_frame(raw[name], package.schemas[name], name))
         typed[name] = typed_frame(raw[name], package.schemas[name])
-        if name != "statements":
-            del raw[name]  # typed string columns share the raw frame's buffers
+        # typed string columns share the raw frame's buffers; provenance reads a few columns
+        if name == "statements" and set(STATEMENT_COLUMNS) <= set(raw[name].columns):
+            raw[name] = raw[name].select(STATEMENT_COLUMNS)
+        else:  # (a schema without them: the reference reader says what is missing)
+            del raw[name]
     _cross_table(package, typed, report)
     report.extend(docs_problems(package))
-    typed = {name: typed[name] for name in ("statements", "pages") if name in typed}  # free
-    statements = raw.get("statements")
-    if statements is not None and not set(STATEMENT_COLUMNS) <= set(statements.columns):
-        statements = None  # a schema without them: the reference reader says what is missing
-    _provenance(package, typed, texts, digests, statements, report)
+    readable = set(typed)
+    pages = typed.get("pages")
+    del typed  # free the tables before the provenance checks build their own frames
+    _provenance(package, pages, readable, texts, digests, raw.pop("statements", None), report)
 
 
 def _structure(
@@ -154,22 +156,23 @@ def _cross_table(package: Package, typed: dict[str, pl.DataFrame], report: Repor
 
 def _provenance(  # noqa: PLR0917 - the run's state, passed on once
     package: Package,
-    typed: dict[str, pl.DataFrame],
+    pages: pl.DataFrame | None,
+    readable: set[str],
     texts: dict[str, str | None],
     digests: dict[str, str],
     statements: pl.DataFrame | None,
     report: Report,
 ) -> None:
-    if "pages" not in typed:
+    if pages is None:
         report.notes.append("provenance not checked: pages unreadable")
         return
-    report.extend(page_problems(package, typed["pages"], texts, digests))
-    pages = typed["pages"].drop_nulls(["source_id", "page", "resource"])
+    report.extend(page_problems(package, pages, texts, digests))
+    held = pages.drop_nulls(["source_id", "page", "resource"])
     page_resources = {
-        (r["source_id"], r["page"]): r["resource"] for r in pages.iter_rows(named=True)
+        (r["source_id"], r["page"]): r["resource"] for r in held.iter_rows(named=True)
     }
     unreadable = [name for name in page_resources.values() if texts.get(name) is None]
-    blocked = {"statements", "pages"} - typed.keys()
+    blocked = {"statements", "pages"} - readable
     if blocked or unreadable:
         report.notes.append(
             f"statements not traced to their pages: {', '.join(sorted(blocked | set(unreadable)))}"
