@@ -30,7 +30,7 @@ from typing import Any
 
 import polars as pl
 
-from bloemdata.derived import VALENCE, Basis, DerivedTable, derived_tables
+from bloemdata.derived import Basis, DerivedTable, derived_tables
 from bloemdata.diff import (
     CHANGES_DESCRIPTION,
     CHANGES_SCHEMA,
@@ -42,8 +42,6 @@ from bloemdata.errors import BloemdataError
 from bloemdata.package import DESCRIPTOR, Package
 from bloemdata.report import Report
 from bloemdata.schema import Field, TableSchema
-
-__all__ = ["VALENCE", "DerivedTable"]  # re-exported for the site metadata
 
 DATABASE_NAME = "bloemdata"  # Datasette names a database by its file stem
 DEFAULT_OUTPUT = Path("dist") / f"{DATABASE_NAME}.db"

@@ -16,11 +16,10 @@ from bloemdata.build import (
     DATABASE_NAME,
     EXTRA_TABLES,
     FTS_TABLE,
-    VALENCE,
     derived,
     dimensions,
 )
-from bloemdata.derived import ROWID_DESCRIPTION
+from bloemdata.derived import ROWID_DESCRIPTION, VALENCE
 from bloemdata.package import DESCRIPTOR, Package
 
 DOWNLOADS_MOUNT = "downloads"  # served with `--static downloads:<dist>/downloads`
@@ -36,7 +35,7 @@ LABEL_COLUMNS = {"codes": "label_en", "sections": "title_en", "sources": "title"
 # (`build.facet_index_sql`); any other column is one `?_facet=` away. statement_codes has no
 # default array facets (a json_each over every row): `?_facet_array=valence` gives one.
 TABLE_OPTIONS: dict[str, dict[str, Any]] = {
-    "statements": {"sort": "statement_id", "facets": ["section_id", "status"]},
+    "statements": {"sort": "statement_id", "facets": ["section_id"]},
     "codes": {"facets": ["dimension", "codable"]},
     "codings": {"sort": "statement_id", "facets": ["code_id"]},
     "statement_codes": {"facets": ["section_id"]},
@@ -202,8 +201,10 @@ def canned_queries(package: Package) -> dict[str, dict[str, Any]]:
                 f"join statements s on s.rowid = {FTS_TABLE}.rowid\n"
                 "join statement_codes sc on sc.statement_id = s.statement_id\n"
                 f"where {FTS_TABLE} match escape_fts(:q)\n"
-                # the full-text index yields rowids in order: only ties are sorted
-                f"order by {FTS_TABLE}.rowid, sc.coder_id, sc.round"
+                # The full-text index yields rowids in order, so rows stream without a sort (a
+                # second sort key would sort every match); statement_codes is stored by
+                # statement, coder and round, so one statement's rows come in that order.
+                f"order by {FTS_TABLE}.rowid"
             ),
             "params": ["q"],
         },
