@@ -47,6 +47,8 @@ DATABASE_NAME = "bloemdata"  # Datasette names a database by its file stem
 DEFAULT_OUTPUT = Path("dist") / f"{DATABASE_NAME}.db"
 FTS_TABLE = "statements_fts"
 FTS_COLUMNS = ("text", "text_en")
+# Columns the site's queries filter on besides facets: `status = 'current'` (dashboard metric).
+QUERY_INDEXES = {"statements": ["status"]}
 # Only while writing the fresh `.partial` file, which is renamed into place at the end: a crash
 # leaves a partial file that is deleted, never a half-written database under the real name.
 BUILD_PRAGMAS = (
@@ -370,10 +372,11 @@ def facet_index_sql(name: str, schema: TableSchema) -> list[str]:
     from bloemdata.site.metadata import TABLE_OPTIONS  # noqa: PLC0415 - it imports this module
 
     starts = {fk.fields[0] for fk in schema.foreign_keys} | set(schema.primary_key[:1])
+    facets = [c for c in TABLE_OPTIONS.get(name, {}).get("facets", []) if isinstance(c, str)]
     return [
         f"CREATE INDEX {_q(f'idx_{name}_{column}')} ON {_q(name)} ({_q(column)})"
-        for column in TABLE_OPTIONS.get(name, {}).get("facets", [])
-        if isinstance(column, str) and column in schema.names and column not in starts
+        for column in dict.fromkeys(facets + QUERY_INDEXES.get(name, []))
+        if column in schema.names and column not in starts
     ]
 
 
