@@ -72,3 +72,11 @@ def test_ci_runs_the_readme_test_command(root):
     command = "python3 -m pip install nox uv && python3 -m nox"
     assert f"{command}\n" in readme
     assert f"{command}\n" in ci
+
+
+def test_every_datasette_setting_is_in_the_readme(root):
+    from bloemdata.serve import SETTINGS  # noqa: PLC0415
+
+    readme = (root / "README.md").read_text(encoding="utf-8")
+    for name, value in SETTINGS.items():
+        assert f"| `{name}` | {value} |" in readme, f"Datasette setting {name} is not documented"
