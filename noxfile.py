@@ -50,7 +50,8 @@ def tests(session: nox.Session) -> None:
     """The whole test suite, browser tests included. Extra arguments go to pytest."""
     ensure_chromium(session)
     install(session, "test")
-    session.run("pytest", *session.posargs)
+    # one worker per core (pytest-xdist): the suite is many independent seconds-long tests
+    session.run("pytest", "-n", "auto", *session.posargs)
 
 
 @nox.session(python=PYTHON)

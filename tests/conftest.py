@@ -15,7 +15,7 @@ from bloemdata.package import Package
 # Hypothesis profiles: `dev` (quick, the default) and `ci` (more examples, derandomised, no
 # example database), chosen with HYPOTHESIS_PROFILE (.ci/run sets `ci`).
 settings.register_profile(
-    "dev", max_examples=15, deadline=None, suppress_health_check=[HealthCheck.too_slow]
+    "dev", max_examples=10, deadline=None, suppress_health_check=[HealthCheck.too_slow]
 )
 settings.register_profile(
     "ci",
