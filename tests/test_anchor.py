@@ -2,7 +2,7 @@ from __future__ import annotations
 
 import pytest
 
-from bloemdata.anchor import Fragment, covered_spans, format_anchor, parse, resolve, split_lines
+from bloemdata.anchor import Fragment, format_anchor, parse, resolve, split_lines
 from bloemdata.errors import AnchorError
 
 LINES = [
@@ -51,7 +51,3 @@ def test_resolve_refuses_fragments_outside_the_page(anchor):
 def test_split_lines_ignores_final_newline_only():
     assert split_lines("a\nb\n") == ["a", "b"]
     assert split_lines("a\n\nb") == ["a", "", "b"]
-
-
-def test_covered_spans():
-    assert covered_spans(["1:0-3;2:4-6", "1:4-8"]) == {1: [(0, 3), (4, 8)], 2: [(4, 6)]}

@@ -94,12 +94,3 @@ def resolve(lines: list[str], anchor: str) -> str:
             text = f"{text} {piece}"
         join = fragment.join
     return text
-
-
-def covered_spans(anchors: list[str]) -> dict[int, list[tuple[int, int]]]:
-    """Spans per line that a set of anchors covers (for the page-coverage check)."""
-    spans: dict[int, list[tuple[int, int]]] = {}
-    for anchor in anchors:
-        for fragment in parse(anchor):
-            spans.setdefault(fragment.line, []).append((fragment.start, fragment.end))
-    return spans
