@@ -174,40 +174,9 @@ def check_package(
         list(pages), schema={"source_id": pl.String, "page": pl.Int64}, orient="row"
     )
     on_pages = statements.join(page_keys, on=["source_id", "page"], how="semi")
-    refs = [
-        StatementRef(
-            r["row"],
-            r["statement_id"],
-            (r["source_id"], r["page"]),
-            r["column"],
-            r["text"],
-            r["anchor"],
-        )
-        for r in pl.concat([suspect_rows, on_pages]).unique("row").sort("row").iter_rows(named=True)
-    ]
-    findings: list[Finding] = []
-    for st in refs:
-        if st.row not in suspects:
-            continue
-        if st.page not in lines:
-            findings.append(
-                Finding(
-                    "anchor-page",
-                    f"page {st.page[1]} of {st.page[0]!r} is not held",
-                    st.statement_id,
-                    st.row,
-                    "page",
-                    st.page,
-                )
-            )
-            continue
-        findings.extend(check_statement(lines[st.page], st))
+    refs = _refs(pl.concat([suspect_rows, on_pages]).unique("row").sort("row"))
     by_page = {(r["source_id"], int(r["page"])): r for r in page_rows}
-    for key in sorted(pages & lines.keys()):
-        on_page = [st for st in refs if st.page == key]
-        excluded_anchors = [by_page[key]["heading_anchor"], by_page[key]["footer_anchor"]]
-        findings.extend(check_coverage(lines[key], on_page, excluded_anchors, key))
-    return findings
+    return _reference(lines, refs, by_page, suspects, pages & lines.keys())
 
 
 def check_package_reference(package: Package) -> list[Finding]:
@@ -219,7 +188,13 @@ def check_package_reference(package: Package) -> list[Finding]:
         (row["source_id"], int(row["page"])): split_lines(package.text(row["resource"]))
         for row in package.rows("pages")
     }
-    refs = [
+    refs = _refs(_statements_frame(package))
+    page_rows = {(r["source_id"], int(r["page"])): r for r in package.rows("pages")}
+    return _reference(lines, refs, page_rows, None, lines.keys())
+
+
+def _refs(frame: pl.DataFrame) -> list[StatementRef]:
+    return [
         StatementRef(
             r["row"],
             r["statement_id"],
@@ -228,28 +203,33 @@ def check_package_reference(package: Package) -> list[Finding]:
             r["text"],
             r["anchor"],
         )
-        for r in _statements_frame(package).iter_rows(named=True)
+        for r in frame.iter_rows(named=True)
     ]
+
+
+def _reference(
+    lines: dict[tuple[str, int], list[str]],
+    refs: list[StatementRef],
+    page_rows: dict[tuple[str, int], dict[str, str]],
+    rows: set[int] | None,
+    pages: Iterable[tuple[str, int]],
+) -> list[Finding]:
+    """The reference checks: the statements in `rows` (None: all), then the coverage of `pages`."""
     findings: list[Finding] = []
     for st in refs:
+        if rows is not None and st.row not in rows:
+            continue
         if st.page not in lines:
+            message = f"page {st.page[1]} of {st.page[0]!r} is not held"
             findings.append(
-                Finding(
-                    "anchor-page",
-                    f"page {st.page[1]} of {st.page[0]!r} is not held",
-                    st.statement_id,
-                    st.row,
-                    "page",
-                    st.page,
-                )
+                Finding("anchor-page", message, st.statement_id, st.row, "page", st.page)
             )
             continue
         findings.extend(check_statement(lines[st.page], st))
-    page_rows = {(r["source_id"], int(r["page"])): r for r in package.rows("pages")}
-    for key in sorted(lines):
+    for key in sorted(pages):
         on_page = [st for st in refs if st.page == key]
-        excluded_anchors = [page_rows[key]["heading_anchor"], page_rows[key]["footer_anchor"]]
-        findings.extend(check_coverage(lines[key], on_page, excluded_anchors, key))
+        excluded = [page_rows[key]["heading_anchor"], page_rows[key]["footer_anchor"]]
+        findings.extend(check_coverage(lines[key], on_page, excluded, key))
     return findings
 
 
