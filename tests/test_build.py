@@ -26,7 +26,7 @@ from bloemdata.exports import write_all
 from bloemdata.package import Package
 from bloemdata.schema import schema_from_descriptor
 
-SQLITE_TYPEOF = {"string": "text", "integer": "integer", "boolean": "integer", "number": "real"}
+from .roundtrip import assert_same_cells
 
 
 @pytest.fixture(scope="module")
@@ -39,23 +39,7 @@ def db(tmp_path_factory: pytest.TempPathFactory, package: Package) -> sqlite3.Co
 
 
 def test_every_cell_round_trips_with_its_type(db: sqlite3.Connection, package: Package) -> None:
-    for name in package.table_names:
-        schema = package.schemas[name]
-        columns = ", ".join(f'"{c}", typeof("{c}")' for c in schema.names)
-        got = db.execute(f'SELECT {columns} FROM "{name}" ORDER BY rowid').fetchall()  # noqa: S608
-        expected = package.typed_rows(name)
-        assert len(got) == len(expected), name
-        for i, (row, want) in enumerate(zip(got, expected, strict=True), start=1):
-            for j, f in enumerate(schema.fields):
-                value, sqlite_type = row[2 * j], row[2 * j + 1]
-                where = f"{name} row {i} {f.name}"
-                if want[f.name] is None:
-                    assert (value, sqlite_type) == (None, "null"), where
-                    continue
-                assert sqlite_type == SQLITE_TYPEOF[f.type], where
-                assert value == want[f.name], where
-                if f.type == "boolean":
-                    assert value in (0, 1), where
+    assert_same_cells(db, package)
 
 
 def test_section_ids_stay_text(package_copy: Path, tmp_path: Path) -> None:
