@@ -98,18 +98,14 @@ def build(package: Package, data: CodedData) -> tuple[ET.ElementTree, dict[str, 
     for page in data.pages:
         label = f"{page['source_id']} p. {page['page']}"
         page_transcript = transcript(data, page)
-        source_guid = guid("transcript", page["source_id"], page["page"])
-        files[f"{source_guid}.txt"] = page_transcript.text.encode("utf-8")
-        source = ET.SubElement(
+        source = _text_source(
             sources,
-            "TextSource",
-            guid=source_guid,
-            name=f"{label} (statements)",
-            plainTextPath=f"internal://{source_guid}.txt",
-        )
-        ET.SubElement(source, "Description").text = (
+            files,
+            guid("transcript", page["source_id"], page["page"]),
+            f"{label} (statements)",
+            page_transcript.text.encode("utf-8"),
             "Transcript of the page's statements built from the data package; each statement "
-            "is one selection, coded by each coder."
+            "is one selection, coded by each coder.",
         )
         for statement in data.statements_on(page):
             start, end = page_transcript.spans[statement["statement_id"]]
@@ -133,25 +129,42 @@ def build(package: Package, data: CodedData) -> tuple[ET.ElementTree, dict[str, 
                 )
                 ET.SubElement(coding, "CodeRef", targetGUID=code_guid(c["code_id"]))
 
-        raw_guid = guid("raw-page", page["source_id"], page["page"])
-        files[f"{raw_guid}.txt"] = package.path_of(page["resource"]).read_bytes()
-        raw = ET.SubElement(
+        _text_source(
             sources,
-            "TextSource",
-            guid=raw_guid,
-            name=f"{label} (raw page text)",
-            plainTextPath=f"internal://{raw_guid}.txt",
-        )
-        ET.SubElement(raw, "Description").text = (
+            files,
+            guid("raw-page", page["source_id"], page["page"]),
+            f"{label} (raw page text)",
+            package.path_of(page["resource"]).read_bytes(),
             f"The raw page text as extracted from the PDF ({page['path']}), unchanged, for "
             "reference: columns interleaved, words hyphenated. statements.anchor in the data "
-            "package says where each statement stands in it."
+            "package says where each statement stands in it.",
         )
     ET.SubElement(project, "Description").text = (
         f"bloemdata {data.version}: coded statements from the anthology of Samen tegen "
         "mensenhandel. Codes and GUIDs match bloemdata-codebook.qdc."
     )
     return ET.ElementTree(project), files
+
+
+def _text_source(  # noqa: PLR0917 - one call site shape, all parts needed
+    sources: ET.Element,
+    files: dict[str, bytes],
+    source_guid: str,
+    name: str,
+    content: bytes,
+    description: str,
+) -> ET.Element:
+    """A TextSource element whose text is stored in the project as `<guid>.txt`."""
+    files[f"{source_guid}.txt"] = content
+    source = ET.SubElement(
+        sources,
+        "TextSource",
+        guid=source_guid,
+        name=name,
+        plainTextPath=f"internal://{source_guid}.txt",
+    )
+    ET.SubElement(source, "Description").text = description
+    return source
 
 
 def write(package: Package, outdir: Path, data: CodedData | None = None) -> list[Path]:
