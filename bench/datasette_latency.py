@@ -1,6 +1,6 @@
 """p50/p95 response times of the published instance's pages, against a real `datasette serve`.
 
-Validates and builds the package (`bloemdata.serve.prepare`, as `bloemdata serve` does), starts
+Validates and builds the package (`bloemdata.site.serve.prepare`, as `bloemdata serve` does), starts
 Datasette with the production settings on a free loopback port, warms up, then requests each page
 kind N times in turn:
 
@@ -25,9 +25,9 @@ from urllib.parse import quote
 
 import httpx
 
-from bloemdata.package import Package
-from bloemdata.serve import prepare, running
+from bloemdata.core.package import Package
 from bloemdata.site.metadata import DASHBOARD, dashboard
+from bloemdata.site.serve import prepare, running
 
 
 def page_sets(package: Package) -> dict[str, list[str]]:

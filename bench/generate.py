@@ -37,7 +37,7 @@ from typing import Any
 
 import click
 
-from bloemdata.package import DESCRIPTOR, Package, refresh, write_descriptor
+from bloemdata.core.package import DESCRIPTOR, Package, refresh, write_descriptor
 
 ROOT = Path(__file__).resolve().parents[1]
 DEFAULT_BASE = Path(tempfile.gettempdir()) / "bloemdata-bench"

@@ -10,7 +10,7 @@ from `os.wait4`, the figure `/usr/bin/time -v` prints):
 * `bloemdata build` (which validates first) against a plain `sqlite3` bulk load of the same rows;
 * at 100k and 1M: Datasette p50/p95 of the table page, facets, search, each canned query and the
   dashboard with its charts' queries, on a real `datasette` process on a free loopback port
-  (started and stopped by its PID through `bloemdata.serve.running`).
+  (started and stopped by its PID through `bloemdata.site.serve.running`).
 
 Also the real package: `bloemdata validate` as a fresh process, and (with `--with-nox`) `nox`, all
 default sessions with environments reused. The table is printed; the JSON (with ratios and every
@@ -146,8 +146,8 @@ def datasette_pages(package_path: Path) -> dict[str, list[str]]:
     """Page kind -> paths: table, search, facet and dashboard (with the JSON of its charts) as
     `bench/datasette_latency.py` defines them, plus every canned query with example values."""
     from bench.datasette_latency import page_sets  # noqa: PLC0415 - heavy imports: only here
-    from bloemdata.build import DATABASE_NAME  # noqa: PLC0415
-    from bloemdata.package import Package  # noqa: PLC0415
+    from bloemdata.core.package import Package  # noqa: PLC0415
+    from bloemdata.database.build import DATABASE_NAME  # noqa: PLC0415
     from bloemdata.site.metadata import canned_queries  # noqa: PLC0415
 
     package = Package.load(package_path)
@@ -314,7 +314,7 @@ def bench_size(label: str, statements: int, opts: Options, say: Callable[[str], 
             _write_database_without_validation(target, database)
             result["datasette_note"] = (
                 "bloemdata build failed or timed out: database written by "
-                "bloemdata.build.write_database (no validation, no download files)"
+                "bloemdata.database.build.write_database (no validation, no download files)"
             )
         say(f"[{label}] datasette: {opts.requests} requests per URL after {opts.warmup} warm-up")
         result["datasette"] = datasette_latency(target, database, opts.requests, opts.warmup)
@@ -325,8 +325,8 @@ def bench_size(label: str, statements: int, opts: Options, say: Callable[[str], 
 
 def _write_database_without_validation(target: Path, database: Path) -> None:
     """The database alone (no validation, no download files), for Datasette's measurements."""
-    from bloemdata.build import write_database  # noqa: PLC0415
-    from bloemdata.package import Package  # noqa: PLC0415
+    from bloemdata.core.package import Package  # noqa: PLC0415
+    from bloemdata.database.build import write_database  # noqa: PLC0415
 
     write_database(Package.load(target), database)
     (database.parent / "downloads").mkdir(exist_ok=True)

@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 from hypothesis import HealthCheck, settings
 
-from bloemdata.package import Package
+from bloemdata.core.package import Package
 
 # Hypothesis profiles: `dev` (quick, the default) and `ci` (more examples, derandomised, no
 # example database), chosen with HYPOTHESIS_PROFILE (.ci/run sets `ci`).

@@ -7,7 +7,7 @@ import shutil
 import subprocess
 from pathlib import Path
 
-from bloemdata.package import Package, refresh, write_descriptor
+from bloemdata.core.package import Package, refresh, write_descriptor
 
 GIT = [
     "git",

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import sqlite3
 
-from bloemdata.package import Package
+from bloemdata.core.package import Package
 
 # What SQLite's typeof() reports for a value stored from each Table Schema type.
 SQLITE_TYPEOF = {"string": "text", "integer": "integer", "boolean": "integer", "number": "real"}

@@ -2,8 +2,8 @@ from __future__ import annotations
 
 import pytest
 
-from bloemdata.anchor import Fragment, format_anchor, parse, resolve, split_lines
-from bloemdata.errors import AnchorError
+from bloemdata.core.anchor import Fragment, format_anchor, parse, resolve, split_lines
+from bloemdata.core.errors import AnchorError
 
 LINES = [
     "Steeds meer partijen om te signa-",

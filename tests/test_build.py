@@ -11,20 +11,13 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from bloemdata import build as build_module
-from bloemdata.build import (
-    FTS_TABLE,
-    BuildError,
-    ExtraTable,
-    build,
-    dimensions,
-    register_table,
-    write_database,
-)
 from bloemdata.cli import cli
+from bloemdata.core.package import Package
+from bloemdata.core.schema import schema_from_descriptor
+from bloemdata.database.build import BuildError, build, dimensions, write_database
+from bloemdata.database.defaults import EXTRA_TABLES
+from bloemdata.database.layout import FTS_TABLE, ExtraTable
 from bloemdata.exports import write_all
-from bloemdata.package import Package
-from bloemdata.schema import schema_from_descriptor
 
 from .roundtrip import assert_same_cells
 
@@ -32,7 +25,7 @@ from .roundtrip import assert_same_cells
 @pytest.fixture(scope="module")
 def db(tmp_path_factory: pytest.TempPathFactory, package: Package) -> sqlite3.Connection:
     path = tmp_path_factory.mktemp("build") / "bloemdata.db"
-    write_database(package, path)
+    write_database(package, path, tables=EXTRA_TABLES)
     conn = sqlite3.connect(path)
     conn.row_factory = sqlite3.Row
     return conn
@@ -187,10 +180,7 @@ def test_build_is_deterministic(package: Package, tmp_path: Path) -> None:
     assert first.read_bytes() == second.read_bytes()
 
 
-def test_an_extra_table_is_added_by_one_call(
-    package: Package, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    monkeypatch.setattr(build_module, "EXTRA_TABLES", [])
+def test_an_extra_table_passed_by_the_caller_is_built(package: Package, tmp_path: Path) -> None:
     schema = schema_from_descriptor(
         {
             "fields": [
@@ -205,13 +195,11 @@ def test_an_extra_table_is_added_by_one_call(
             "primaryKey": ["version"],
         }
     )
-    register_table(
-        ExtraTable(
-            "changes", "Changes", "What changed.", schema, lambda _: [{"version": "1.0.0", "n": 3}]
-        )
+    extra = ExtraTable(
+        "changes", "Changes", "What changed.", schema, lambda _: [{"version": "1.0.0", "n": 3}]
     )
     out = tmp_path / "bloemdata.db"
-    counts = write_database(package, out)
+    counts = write_database(package, out, tables=[extra])
     assert counts["changes"] == 1
     row = sqlite3.connect(out).execute("SELECT version, typeof(n), n FROM changes").fetchone()
     assert row == ("1.0.0", "integer", 3)

@@ -11,9 +11,9 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from bloemdata.bundle import build_bundle
 from bloemdata.cli import cli
-from bloemdata.package import Package
+from bloemdata.core.package import Package
+from bloemdata.publish.bundle import build_bundle
 from tests.gitrepo import make_repo, read_rows, set_version, write_rows
 
 FRICTIONLESS = Path(sys.executable).parent / "frictionless"

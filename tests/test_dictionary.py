@@ -3,8 +3,8 @@ from __future__ import annotations
 from click.testing import CliRunner
 
 from bloemdata.cli import cli
-from bloemdata.dictionary import constraints_text, render
-from bloemdata.schema import Field
+from bloemdata.core.schema import Field
+from bloemdata.exports.dictionary import constraints_text, render
 
 
 def test_committed_dictionary_is_fresh(root, package):

@@ -10,17 +10,11 @@ import pytest
 from click.testing import CliRunner
 
 from bloemdata.cli import cli
-from bloemdata.diff import (
-    CHANGES_COLUMNS,
-    CHANGES_SCHEMA,
-    diff_packages,
-    render_words,
-    schema_changes,
-    word_diff,
-    write_changes_table,
-)
-from bloemdata.package import Package
-from bloemdata.schema import schema_from_descriptor
+from bloemdata.core.package import Package
+from bloemdata.core.schema import schema_from_descriptor
+from bloemdata.database.build import write_database
+from bloemdata.database.changes import CHANGES, CHANGES_COLUMNS, CHANGES_SCHEMA
+from bloemdata.versions.diff import diff_packages, render_words, schema_changes, word_diff
 from tests.gitrepo import commit, git, make_repo, plant_changes, set_version
 
 PLANTED = {
@@ -154,7 +148,7 @@ def test_field_removed_and_added():
 
 def test_changes_table_holds_unreleased_changes(root, repo):
     db = repo / "changes.db"
-    written = write_changes_table(db, repo)
+    written = write_database(Package.load(repo), db, tables=[CHANGES])["changes"]
     with sqlite3.connect(db) as conn:
         columns = [row[1] for row in conn.execute("PRAGMA table_info(changes)")]
         rows = conn.execute(
@@ -175,13 +169,13 @@ def test_every_changes_column_is_described():
 
 def test_changes_table_of_a_release_recorded_but_not_committed(root, tmp_path):
     """The release session builds the bundle before the commit: the release is the work tree."""
-    from bloemdata.release import record
+    from bloemdata.versions.release import record
 
     repo = make_repo(root, tmp_path / "repo")
     plant_changes(repo)
     assert record(repo, "1.1.0", summary="Planted.").valid
     db = tmp_path / "changes.db"
-    written = write_changes_table(db, repo)
+    written = write_database(Package.load(repo), db, tables=[CHANGES])["changes"]
     with sqlite3.connect(db) as conn:
         pairs = set(conn.execute("SELECT from_version, to_version, released FROM changes"))
     conn.close()

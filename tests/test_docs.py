@@ -75,7 +75,7 @@ def test_ci_runs_the_readme_test_command(root):
 
 
 def test_every_datasette_setting_is_in_the_readme(root):
-    from bloemdata.serve import SETTINGS
+    from bloemdata.site.serve import SETTINGS
 
     readme = (root / "README.md").read_text(encoding="utf-8")
     for name, value in SETTINGS.items():

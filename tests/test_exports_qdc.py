@@ -9,11 +9,12 @@ from pathlib import Path
 from click.testing import CliRunner
 from lxml import etree
 
-from bloemdata import build
 from bloemdata.cli import cli
+from bloemdata.core.package import Package
+from bloemdata.database.defaults import DOWNLOAD_WRITERS
+from bloemdata.database.downloads import write_downloads as write_download_folder
 from bloemdata.exports import FORMATS, write_all, write_downloads
 from bloemdata.exports.qdc import FILENAME, GUID_NAMESPACE, NAMESPACE, code_guid
-from bloemdata.package import Package
 
 from .conftest import ROOT
 
@@ -106,8 +107,8 @@ def test_export_all_command_lists_files(root, tmp_path):
 
 
 def test_build_downloads_hold_the_exports(package, tmp_path):
-    assert write_downloads in build.DOWNLOAD_WRITERS
-    build.write_downloads(package, tmp_path / "downloads")
+    assert write_downloads in DOWNLOAD_WRITERS
+    write_download_folder(package, tmp_path / "downloads", DOWNLOAD_WRITERS)
     names = {p.name for p in (tmp_path / "downloads" / "exports").iterdir()}
     assert FILENAME in names
     assert "bloemdata-project.qdpx" in names

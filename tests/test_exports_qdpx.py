@@ -12,10 +12,10 @@ from click.testing import CliRunner
 from lxml import etree
 
 from bloemdata.cli import cli
-from bloemdata.exports.coded import CodedData
+from bloemdata.core.coded import CodedData
+from bloemdata.core.package import Package, refresh
 from bloemdata.exports.qdc import code_guid
 from bloemdata.exports.qdpx import FILENAME, NAMESPACE, PROJECT_FILE
-from bloemdata.package import Package, refresh
 
 from .conftest import ROOT
 from .test_reliability import SECOND, add_second_coder

@@ -9,8 +9,8 @@ from pathlib import Path
 from click.testing import CliRunner
 
 from bloemdata.cli import cli
+from bloemdata.core.package import Package
 from bloemdata.exports.taguette import CODEBOOK, HIGHLIGHTS
-from bloemdata.package import Package
 
 from .test_reliability import SECOND, add_second_coder
 

@@ -12,8 +12,8 @@ from xml.sax.saxutils import escape
 from click.testing import CliRunner
 
 from bloemdata.cli import cli
+from bloemdata.core.package import Package
 from bloemdata.exports.wide import CSV_FILE, XLSX_FILE, column
-from bloemdata.package import Package
 
 from .test_reliability import SECOND, add_second_coder
 

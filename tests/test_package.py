@@ -9,8 +9,8 @@ import pytest
 from click.testing import CliRunner
 
 from bloemdata.cli import cli
-from bloemdata.errors import DescriptorError, PackageNotFoundError
-from bloemdata.package import Package, file_stats, refresh, stale_resources
+from bloemdata.core.errors import DescriptorError, PackageNotFoundError
+from bloemdata.core.package import Package, file_stats, refresh, stale_resources
 
 from .conftest import SEED
 

@@ -9,7 +9,8 @@ import polars as pl
 import pytest
 from pandera.api.checks import Check
 
-from bloemdata.pandera_schema import (
+from bloemdata.core.schema import schema_from_descriptor
+from bloemdata.validation.pandera_schema import (
     CHECK_NAME,
     PARTS,
     PRIMARY_KEY_CHECK,
@@ -17,9 +18,8 @@ from bloemdata.pandera_schema import (
     typed_frame,
     validate_frame,
 )
-from bloemdata.rules import RULES
-from bloemdata.schema import schema_from_descriptor
-from bloemdata.validate import validate
+from bloemdata.validation.registry import RULES
+from bloemdata.validation.validate import validate
 
 
 def test_one_column_per_field_with_the_schema_constraints(package):

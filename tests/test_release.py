@@ -13,8 +13,8 @@ from click.testing import CliRunner
 
 import bloemdata
 from bloemdata.cli import cli
-from bloemdata.package import Package
-from bloemdata.release import (
+from bloemdata.core.package import Package
+from bloemdata.versions.release import (
     bump_level,
     check,
     load_history,

@@ -11,9 +11,7 @@ import pytest
 from click.testing import CliRunner
 
 from bloemdata.cli import cli
-from bloemdata.exports.coded import CodedData
-from bloemdata.package import Package, refresh, stale_resources
-from bloemdata.reliability import (
+from bloemdata.coding.reliability import (
     ALPHA,
     KAPPA,
     cohen_kappa,
@@ -21,6 +19,8 @@ from bloemdata.reliability import (
     krippendorff_alpha_nominal,
     rounds,
 )
+from bloemdata.core.coded import CodedData
+from bloemdata.core.package import Package, refresh, stale_resources
 
 SECOND = "reviewer-1"
 VALENCE = ("valence-development", "valence-bottleneck", "valence-mixed")

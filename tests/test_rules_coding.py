@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from bloemdata.report import Severity
-from bloemdata.validate import validate
+from bloemdata.validation.report import Severity
+from bloemdata.validation.validate import validate
 
 
 def _where(report, rule_id):

@@ -6,9 +6,9 @@ import json
 import re
 from pathlib import Path
 
-import bloemdata.transcription
-from bloemdata.rules.provenance import FINDING_RULES
-from bloemdata.validate import validate
+import bloemdata.validation.transcription.check
+from bloemdata.validation.checks.provenance import FINDING_RULES
+from bloemdata.validation.validate import validate
 
 PAGE = Path("datapackage/sources/bloemlezing-p010.txt")
 
@@ -18,7 +18,7 @@ def _where(report, rule_id):
 
 
 def test_every_transcription_finding_kind_has_a_rule():
-    source = Path(bloemdata.transcription.__file__).read_text(encoding="utf-8")
+    source = Path(bloemdata.validation.transcription.check.__file__).read_text(encoding="utf-8")
     kinds = set(re.findall(r'"([a-z]+(?:-[a-z]+)+)",\n', source)) | set(
         re.findall(r'finding\(\s*"([a-z-]+)"', source)
     )

@@ -8,8 +8,8 @@ from pathlib import Path
 from hypothesis import given
 from hypothesis import strategies as st
 
-from bloemdata.rules.structure import parse_table, read_frame, scan_csv, stream_stats
-from bloemdata.schema import schema_from_descriptor
+from bloemdata.core.schema import schema_from_descriptor
+from bloemdata.validation.checks.structure import parse_table, read_frame, scan_csv, stream_stats
 
 SCHEMA = schema_from_descriptor({"fields": [{"name": n, "type": "string"} for n in "abc"]})
 PIECES = [b"a,b,c\n", b"1,2,3\n", b"\n", b"\r\n", b'"', b",", b"x", b'""', b"\r", b" ", b"\0"]
@@ -50,7 +50,7 @@ def test_fast_path_takes_quoted_separators_and_line_breaks():
 
 
 def test_stream_stats_counts_separators_outside_quotes_across_chunks(monkeypatch):
-    from bloemdata.rules import structure
+    from bloemdata.validation.checks import structure
 
     monkeypatch.setattr(structure, "CHUNK", 3)
     path = Path(tempfile.mkdtemp(prefix="bloemdata-structure-")) / "t.csv"

@@ -9,8 +9,8 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from bloemdata.rules.text import TEXT_RULES, broken, suspect
-from bloemdata.validate import validate
+from bloemdata.validation.checks.text import TEXT_RULES, broken, suspect
+from bloemdata.validation.validate import validate
 
 BY_ID = {t.rule.id: t for t in TEXT_RULES}
 

@@ -12,10 +12,12 @@ import httpx
 import pytest
 from click.testing import CliRunner
 
-from bloemdata.build import write_database, write_downloads
 from bloemdata.cli import cli
-from bloemdata.package import Package
-from bloemdata.serve import SETTINGS, Site, datasette_args, free_port, prepare, running
+from bloemdata.core.package import Package
+from bloemdata.database.build import write_database
+from bloemdata.database.defaults import DOWNLOAD_WRITERS, EXTRA_TABLES
+from bloemdata.database.downloads import write_downloads
+from bloemdata.site.serve import SETTINGS, Site, datasette_args, free_port, prepare, running
 
 # On a slow machine facets would silently vanish at the production limit.
 TEST_SETTINGS: dict[str, int | str] = {"facet_time_limit_ms": 10_000}
@@ -26,8 +28,8 @@ def _site(package_root: Path, dist: Path) -> Site:
     """Build without the validator (a test database may hold what validation would refuse)."""
     package = Package.load(package_root)
     database = dist / "bloemdata.db"
-    write_database(package, database)
-    write_downloads(package, dist / "downloads")
+    write_database(package, database, tables=EXTRA_TABLES)
+    write_downloads(package, dist / "downloads", DOWNLOAD_WRITERS)
     return prepare(package_root, database, rebuild=False)
 
 

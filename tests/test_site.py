@@ -15,9 +15,12 @@ from urllib.parse import quote
 import pytest
 from datasette.app import Datasette
 
-from bloemdata.build import DATABASE_NAME, FTS_TABLE, derived, write_database, write_downloads
-from bloemdata.derived import ROWID_DESCRIPTION
-from bloemdata.package import Package
+from bloemdata.core.package import Package
+from bloemdata.database.build import derived, write_database
+from bloemdata.database.defaults import DOWNLOAD_WRITERS, EXTRA_TABLES
+from bloemdata.database.derived import ROWID_DESCRIPTION
+from bloemdata.database.downloads import write_downloads
+from bloemdata.database.layout import DATABASE_NAME, FTS_TABLE
 from bloemdata.site import PLUGINS_DIR, TEMPLATES_DIR
 from bloemdata.site.metadata import (
     DASHBOARD,
@@ -32,8 +35,8 @@ from bloemdata.site.metadata import (
 def site(tmp_path_factory: pytest.TempPathFactory, package: Package) -> tuple[Path, dict[str, Any]]:
     dist = tmp_path_factory.mktemp("site")
     database = dist / f"{DATABASE_NAME}.db"
-    write_database(package, database)
-    write_downloads(package, dist / "downloads")
+    write_database(package, database, tables=EXTRA_TABLES)
+    write_downloads(package, dist / "downloads", DOWNLOAD_WRITERS)
     metadata_path = write_metadata(package, dist / "metadata.json", dist / "downloads")
     return database, json.loads(metadata_path.read_text(encoding="utf-8"))
 

@@ -9,9 +9,13 @@ from pathlib import Path
 import pytest
 from hypothesis import given
 
-from bloemdata import transcription_screen
-from bloemdata.package import Package
-from bloemdata.transcription import _excluded_frame, _statements_frame, check_package
+from bloemdata.core.package import Package
+from bloemdata.validation.transcription import screen as transcription_screen
+from bloemdata.validation.transcription.check import (
+    _excluded_frame,
+    _statements_frame,
+    check_package,
+)
 
 from .property.strategies import packages, write_package
 from .property.test_transcription_screen import perturbed
@@ -39,7 +43,7 @@ def test_real_package_is_a_faithful_transcription(package):
 
 
 def test_every_statement_rebuilds_from_its_anchor_and_reads_in_order(package):
-    from bloemdata.anchor import parse, resolve
+    from bloemdata.core.anchor import parse, resolve
 
     lines = package.page_lines()
     for row in package.rows("statements"):

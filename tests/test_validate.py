@@ -7,11 +7,11 @@ import json
 import pytest
 from click.testing import CliRunner
 
-from bloemdata import validate as validate_module
 from bloemdata.cli import cli
-from bloemdata.report import Report
-from bloemdata.rules.independent import frictionless_problems, new_problems
-from bloemdata.validate import validate
+from bloemdata.validation import validate as validate_module
+from bloemdata.validation.frictionless_worker import frictionless_problems, new_problems
+from bloemdata.validation.report import Report
+from bloemdata.validation.validate import validate
 
 
 def _invoke(*args: str):
@@ -109,7 +109,7 @@ def test_warnings_alone_exit_zero(plant):
     rows = [r for r in plant.rows("codings") if r["code_id"] != "actor-ngos"]
     plant.write("codings", rows)
     plant.cell("codes", plant.row_of("codes", "code_id", "actor-ngos"), "example_statement_id", "")
-    from bloemdata.package import Package, refresh
+    from bloemdata.core.package import Package, refresh
 
     refresh(Package.load(plant.root))
     result = _invoke("--package", str(plant.root), "--format", "json")

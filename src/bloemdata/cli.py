@@ -10,19 +10,22 @@ from pathlib import Path
 
 import click
 
-from bloemdata import __version__, release
-from bloemdata import diff as diff_module
-from bloemdata import serve as serving
-from bloemdata.build import DEFAULT_OUTPUT, InvalidPackageError, build
-from bloemdata.bundle import build_bundle
-from bloemdata.dictionary import render as render_dictionary
-from bloemdata.errors import BloemdataError
+from bloemdata import __version__
+from bloemdata.core.coded import CodedData
+from bloemdata.core.errors import BloemdataError
+from bloemdata.core.package import Package, refresh
+from bloemdata.database.build import InvalidPackageError, build
+from bloemdata.database.defaults import DOWNLOAD_WRITERS, EXTRA_TABLES
+from bloemdata.database.layout import DEFAULT_OUTPUT
 from bloemdata.exports import FORMATS, write_all
 from bloemdata.exports import write as write_export
-from bloemdata.exports.coded import CodedData
-from bloemdata.package import Package, refresh
-from bloemdata.report import RENDERERS as REPORT_RENDERERS
-from bloemdata.report import Report
+from bloemdata.exports.dictionary import render as render_dictionary
+from bloemdata.publish.bundle import build_bundle
+from bloemdata.site import serve as serving
+from bloemdata.validation.report import RENDERERS as REPORT_RENDERERS
+from bloemdata.validation.report import Report
+from bloemdata.versions import diff as diff_module
+from bloemdata.versions import release
 
 PACKAGE_OPTION = click.option(
     "--package",
@@ -118,7 +121,8 @@ def build_command(package_path: Path, output: Path, exports: bool) -> None:
     Example: bloemdata build --output dist/bloemdata.db
     """
     try:
-        result = build(package_path, output, exports=exports)
+        writers = DOWNLOAD_WRITERS if exports else ()
+        result = build(package_path, output, tables=EXTRA_TABLES, writers=writers)
     except InvalidPackageError as exc:
         click.echo(f"Error: {exc}", err=True)
         raise SystemExit(1) from exc
@@ -197,7 +201,7 @@ def reliability_command(package_path: Path, write_table: bool) -> None:
 
     Example: bloemdata reliability --write
     """
-    from bloemdata import reliability  # noqa: PLC0415 - numpy and krippendorff cost 0.2 s a command
+    from bloemdata.coding import reliability  # noqa: PLC0415 - numpy and krippendorff cost 0.2 s a command
 
     package = Package.load(package_path)
     data = CodedData.load(package)
@@ -386,8 +390,8 @@ def validate_command(
     Example: bloemdata validate --format markdown
     """
     # imported here: polars, pandera and frictionless take a second to import
-    from bloemdata.rules import rules_markdown  # noqa: PLC0415
-    from bloemdata.validate import validate  # noqa: PLC0415
+    from bloemdata.validation.registry import rules_markdown  # noqa: PLC0415
+    from bloemdata.validation.validate import validate  # noqa: PLC0415
 
     if list_rules:
         click.echo(rules_markdown(), nl=False)

@@ -8,9 +8,11 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import Browser, Page, sync_playwright
 
-from bloemdata.build import write_database, write_downloads
-from bloemdata.package import Package
-from bloemdata.serve import prepare, running
+from bloemdata.core.package import Package
+from bloemdata.database.build import write_database
+from bloemdata.database.defaults import DOWNLOAD_WRITERS, EXTRA_TABLES
+from bloemdata.database.downloads import write_downloads
+from bloemdata.site.serve import prepare, running
 
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = [
@@ -40,8 +42,8 @@ def base_url(tmp_path_factory: pytest.TempPathFactory, root: Path) -> Iterator[s
     dist = tmp_path_factory.mktemp("browser-dist")
     database = dist / "bloemdata.db"
     package = Package.load(root)
-    write_database(package, database)
-    write_downloads(package, dist / "downloads")
+    write_database(package, database, tables=EXTRA_TABLES)
+    write_downloads(package, dist / "downloads", DOWNLOAD_WRITERS)
     site = prepare(root, database, rebuild=False)
     with running(site, TEST_SETTINGS, log=dist / "datasette.log") as url:
         yield url

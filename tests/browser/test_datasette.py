@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import ConsoleMessage, Page, Request
 
-from bloemdata.package import Package
+from bloemdata.core.package import Package
 from bloemdata.site.metadata import DASHBOARD
 
 pytestmark = pytest.mark.browser

@@ -15,7 +15,7 @@ from pathlib import Path
 
 from hypothesis import strategies as st
 
-from bloemdata.schema import Field, TableSchema
+from bloemdata.core.schema import Field, TableSchema
 
 from .strategies import GeneratedPackage, schemas
 

@@ -18,8 +18,8 @@ from typing import Any
 
 from hypothesis import strategies as st
 
-from bloemdata.package import Package, file_stats, refresh
-from bloemdata.schema import Field, TableSchema
+from bloemdata.core.package import Package, file_stats, refresh
+from bloemdata.core.schema import Field, TableSchema
 
 ROOT = Path(__file__).resolve().parents[2]
 

@@ -12,10 +12,10 @@ from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
 from bloemdata.cli import cli
-from bloemdata.package import Package
-from bloemdata.pandera_schema import validate_frame
-from bloemdata.rules.structure import read_frame
-from bloemdata.validate import frictionless_problems, validate
+from bloemdata.core.package import Package
+from bloemdata.validation.checks.structure import read_frame
+from bloemdata.validation.pandera_schema import validate_frame
+from bloemdata.validation.validate import frictionless_problems, validate
 
 from .mutations import KINDS, SHARED_KINDS, Planted, mutated
 from .strategies import GeneratedPackage, packages, real_package, write_package

@@ -8,8 +8,8 @@ from pathlib import Path
 from frictionless import Package as FrictionlessPackage
 from hypothesis import given
 
-from bloemdata.package import Package
-from bloemdata.transcription import check_package
+from bloemdata.core.package import Package
+from bloemdata.validation.transcription.check import check_package
 
 from .strategies import GeneratedPackage, packages, write_package
 

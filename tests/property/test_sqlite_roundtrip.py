@@ -8,8 +8,8 @@ from pathlib import Path
 
 from hypothesis import given
 
-from bloemdata.build import write_database
-from bloemdata.package import Package
+from bloemdata.core.package import Package
+from bloemdata.database.build import write_database
 
 from ..roundtrip import assert_same_cells
 from .strategies import packages, write_package

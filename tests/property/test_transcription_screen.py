@@ -9,10 +9,10 @@ from pathlib import Path
 from hypothesis import given
 from hypothesis import strategies as st
 
-from bloemdata.anchor import format_anchor, parse
-from bloemdata.errors import AnchorError
-from bloemdata.package import Package
-from bloemdata.transcription import check_package, check_package_reference
+from bloemdata.core.anchor import format_anchor, parse
+from bloemdata.core.errors import AnchorError
+from bloemdata.core.package import Package
+from bloemdata.validation.transcription.check import check_package, check_package_reference
 
 from .strategies import GeneratedPackage, packages, real_package, write_package
 

@@ -1,8 +1,8 @@
 """Exports for researchers: REFI-QDA codebook and project, Taguette CSVs, a wide table.
 
 `FORMATS` maps each format name to a writer `write(package, outdir) -> list[Path]`; `write_all`
-writes every format (the release bundle calls it; `bloemdata build` writes them all into
-`downloads/exports/` through the writer registered below).
+writes every format (the release bundle calls it; `bloemdata build --exports` writes them all into
+`downloads/exports/` through `write_downloads`, passed to it by its caller).
 """
 
 from __future__ import annotations
@@ -10,11 +10,10 @@ from __future__ import annotations
 from collections.abc import Callable
 from pathlib import Path
 
-from bloemdata.build import register_download_writer
-from bloemdata.errors import BloemdataError
+from bloemdata.core.coded import CodedData
+from bloemdata.core.errors import BloemdataError
+from bloemdata.core.package import Package
 from bloemdata.exports import qdc, qdpx, taguette, wide
-from bloemdata.exports.coded import CodedData
-from bloemdata.package import Package
 
 EXPORTS_FOLDER = "exports"  # under the build's download folder
 
@@ -54,8 +53,6 @@ def write_all(package: Package, outdir: Path) -> list[Path]:
 
 
 def write_downloads(package: Package, downloads: Path) -> None:
-    """Write every export into `downloads/exports/` (called by `bloemdata build`)."""
+    """Write every export into `downloads/exports/` (a download writer: the hosts hand it to the
+    build through `bloemdata.database.defaults`)."""
     write_all(package, downloads / EXPORTS_FOLDER)
-
-
-register_download_writer(write_downloads)

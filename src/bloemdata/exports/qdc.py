@@ -11,8 +11,8 @@ import uuid
 import xml.etree.ElementTree as ET
 from pathlib import Path
 
-from bloemdata.exports.coded import CodedData, Row
-from bloemdata.package import Package
+from bloemdata.core.coded import CodedData, Row
+from bloemdata.core.package import Package
 
 NAMESPACE = "urn:QDA-XML:codebook:1.0"
 FILENAME = "bloemdata-codebook.qdc"

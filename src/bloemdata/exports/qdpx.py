@@ -21,9 +21,9 @@ from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 
-from bloemdata.exports.coded import CodedData, Row
+from bloemdata.core.coded import CodedData, Row
+from bloemdata.core.package import Package
 from bloemdata.exports.qdc import code_elements, code_guid, guid, to_bytes
-from bloemdata.package import Package
 
 NAMESPACE = "urn:QDA-XML:project:1.0"
 FILENAME = "bloemdata-project.qdpx"

@@ -10,8 +10,8 @@ from __future__ import annotations
 import csv
 from pathlib import Path
 
-from bloemdata.exports.coded import CodedData
-from bloemdata.package import Package
+from bloemdata.core.coded import CodedData
+from bloemdata.core.package import Package
 
 CODEBOOK = "bloemdata-taguette-codebook.csv"
 HIGHLIGHTS = "bloemdata-taguette-highlights-{coder}.csv"

@@ -16,8 +16,8 @@ from typing import Any
 
 import xlsxwriter
 
-from bloemdata.exports.coded import CodedData
-from bloemdata.package import Package
+from bloemdata.core.coded import CodedData
+from bloemdata.core.package import Package
 
 EXCEL_MAX_ROWS = 1_048_576  # rows of a worksheet, the header included
 STREAM_ABOVE_ROWS = 100_000

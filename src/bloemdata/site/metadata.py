@@ -9,18 +9,15 @@ queries and the dashboard. Keyed by the database name Datasette uses: the file s
 from __future__ import annotations
 
 import json
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
-from bloemdata.build import (
-    DATABASE_NAME,
-    EXTRA_TABLES,
-    FTS_TABLE,
-    derived,
-    dimensions,
-)
-from bloemdata.derived import ROWID_DESCRIPTION, VALENCE
-from bloemdata.package import DESCRIPTOR, Package
+from bloemdata.core.package import DESCRIPTOR, Package
+from bloemdata.database.build import derived, dimensions
+from bloemdata.database.defaults import EXTRA_TABLES
+from bloemdata.database.derived import ROWID_DESCRIPTION, VALENCE
+from bloemdata.database.layout import DATABASE_NAME, FTS_TABLE, TABLE_OPTIONS, ExtraTable
 
 DOWNLOADS_MOUNT = "downloads"  # served with `--static downloads:<dist>/downloads`
 DOWNLOADS_URL = f"/{DOWNLOADS_MOUNT}/"
@@ -30,24 +27,15 @@ FTS5_SHADOW_SUFFIXES = ("_data", "_idx", "_docsize", "_config")  # external cont
 
 # Which column names a row when a foreign key points to it.
 LABEL_COLUMNS = {"codes": "label_en", "sections": "title_en", "sources": "title"}
-# Default facets cost a scan of the (filtered) table on every page view, searches included: on
-# the big tables only the ones researchers use most, each on an index the build creates
-# (`build.facet_index_sql`); any other column is one `?_facet=` away. statement_codes has no
-# default array facets (a json_each over every row): `?_facet_array=valence` gives one.
-TABLE_OPTIONS: dict[str, dict[str, Any]] = {
-    "statements": {"sort": "statement_id", "facets": ["section_id"]},
-    "codes": {"facets": ["dimension", "codable"]},
-    "codings": {"sort": "statement_id", "facets": ["code_id"]},
-    "statement_codes": {"facets": ["section_id"]},
-    "reliability": {"facets": ["measure", "dimension"]},
-    "code_frequencies": {"facets": ["dimension"]},
-    "code_cooccurrence": {"facets": ["dimension_a", "dimension_b"]},
-    "statements_by_section_valence": {"facets": ["section_id", "valence"]},
-}
 
 
-def build_metadata(package: Package, downloads_dir: Path | None = None) -> dict[str, Any]:
-    """The whole metadata.json for `datasette serve -m` (`downloads_dir`: to link its exports)."""
+def build_metadata(
+    package: Package,
+    downloads_dir: Path | None = None,
+    tables_built: Sequence[ExtraTable] = EXTRA_TABLES,
+) -> dict[str, Any]:
+    """The whole metadata.json for `datasette serve -m` (`downloads_dir`: to link its exports;
+    `tables_built`: the extra tables the build was given, described like the resources)."""
     descriptor = package.descriptor
     common = _licence_and_source(descriptor)
     tables: dict[str, dict[str, Any]] = {}
@@ -60,7 +48,7 @@ def build_metadata(package: Package, downloads_dir: Path | None = None) -> dict[
             "source_url": DOWNLOADS_URL + resource["path"],
             "columns": {f.name: f.description for f in package.schemas[name].fields},
         }
-    for extra in EXTRA_TABLES:
+    for extra in tables_built:
         tables[extra.name] = {
             "title": extra.title,
             "description": extra.description,

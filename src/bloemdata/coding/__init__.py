@@ -1,0 +1,1 @@
+"""Coded data beyond one coder: inter-coder reliability."""

@@ -1,0 +1,151 @@
+"""Load a data package (descriptor, Table Schemas, tables, raw source texts); refresh bytes/hash."""
+
+from __future__ import annotations
+
+import csv
+import hashlib
+import json
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from bloemdata.core.anchor import split_lines
+from bloemdata.core.errors import DescriptorError, PackageNotFoundError, ResourceError
+from bloemdata.core.schema import TableSchema, load_schema, schema_from_descriptor
+
+DESCRIPTOR = "datapackage.json"
+
+
+@dataclass
+class Package:
+    """One in-memory view of a data package rooted at `root` (the folder of datapackage.json)."""
+
+    root: Path
+    descriptor: dict[str, Any]
+    schemas: dict[str, TableSchema]
+
+    @classmethod
+    def load(cls, path: Path | str = ".") -> Package:
+        """Load from a folder holding datapackage.json, or from the descriptor file itself."""
+        path = Path(path)
+        descriptor_path = path / DESCRIPTOR if path.is_dir() else path
+        if not descriptor_path.is_file():
+            raise PackageNotFoundError(f"no {DESCRIPTOR} at {descriptor_path}")
+        try:
+            descriptor = json.loads(descriptor_path.read_text(encoding="utf-8"))
+        except (OSError, UnicodeDecodeError, json.JSONDecodeError) as exc:
+            raise DescriptorError(f"{descriptor_path}: cannot read descriptor: {exc}") from exc
+        if not isinstance(descriptor, dict) or not isinstance(descriptor.get("resources"), list):
+            raise DescriptorError(f"{descriptor_path}: a descriptor is an object with 'resources'")
+        root = descriptor_path.parent
+        schemas: dict[str, TableSchema] = {}
+        for resource in descriptor["resources"]:
+            if not isinstance(resource, dict) or "name" not in resource:
+                raise DescriptorError(f"{descriptor_path}: every resource needs a 'name'")
+            schema = resource.get("schema")
+            if isinstance(schema, str):
+                schemas[resource["name"]] = load_schema(_inside(root, schema))
+            elif isinstance(schema, dict):
+                schemas[resource["name"]] = schema_from_descriptor(schema)
+        return cls(root=root, descriptor=descriptor, schemas=schemas)
+
+    @property
+    def version(self) -> str:
+        return str(self.descriptor.get("version", ""))
+
+    @property
+    def resource_names(self) -> list[str]:
+        return [r["name"] for r in self.descriptor["resources"]]
+
+    @property
+    def table_names(self) -> list[str]:
+        """Tabular resources, in descriptor order."""
+        return [name for name in self.resource_names if name in self.schemas]
+
+    def resource(self, name: str) -> dict[str, Any]:
+        for resource in self.descriptor["resources"]:
+            if resource["name"] == name:
+                return resource
+        raise ResourceError(f"no resource named {name!r} in {DESCRIPTOR}")
+
+    def path_of(self, name: str) -> Path:
+        path = self.resource(name).get("path")
+        if not isinstance(path, str):
+            raise ResourceError(f"resource {name!r} has no single 'path'")
+        return _inside(self.root, path)
+
+    def rows(self, name: str) -> list[dict[str, str]]:
+        """A table's rows as CSV strings keyed by header (raises ResourceError if unreadable)."""
+        path = self.path_of(name)
+        try:
+            with path.open(encoding="utf-8", newline="") as handle:
+                return list(csv.DictReader(handle))
+        except (OSError, UnicodeDecodeError, csv.Error) as exc:
+            raise ResourceError(f"{path}: cannot read {name!r}: {exc}") from exc
+
+    def typed_rows(self, name: str) -> list[dict[str, Any]]:
+        """A table's rows cast by its Table Schema (raises ValueError on a bad cell)."""
+        schema = self.schemas[name]
+        return [schema.cast_row(row) for row in self.rows(name)]
+
+    def text(self, name: str) -> str:
+        """The contents of a text resource (a raw page)."""
+        path = self.path_of(name)
+        try:
+            return path.read_bytes().decode("utf-8")
+        except (OSError, UnicodeDecodeError) as exc:
+            raise ResourceError(f"{path}: cannot read {name!r}: {exc}") from exc
+
+    def page_lines(self) -> dict[tuple[str, int], list[str]]:
+        """Raw lines of every page held, keyed by (source_id, page)."""
+        return {
+            (row["source_id"], int(row["page"])): split_lines(self.text(row["resource"]))
+            for row in self.rows("pages")
+        }
+
+
+def file_stats(path: Path) -> tuple[int, str]:
+    """Size in bytes and the Data Package v2 hash string (`sha256:<hex>`) of a file."""
+    digest = hashlib.sha256()
+    size = 0
+    with path.open("rb") as handle:
+        for block in iter(lambda: handle.read(1 << 20), b""):
+            digest.update(block)
+            size += len(block)
+    return size, f"sha256:{digest.hexdigest()}"
+
+
+def stale_resources(package: Package) -> list[str]:
+    """Resources whose recorded bytes/hash differ from their file."""
+    stale = []
+    for name in package.resource_names:
+        resource = package.resource(name)
+        size, digest = file_stats(package.path_of(name))
+        if resource.get("bytes") != size or resource.get("hash") != digest:
+            stale.append(name)
+    return stale
+
+
+def refresh(package: Package) -> list[str]:
+    """Write current bytes/hash of every resource into datapackage.json; return those changed."""
+    changed = stale_resources(package)
+    for name in changed:
+        size, digest = file_stats(package.path_of(name))
+        package.resource(name).update(bytes=size, hash=digest)
+    if changed:
+        write_descriptor(package)
+    return changed
+
+
+def write_descriptor(package: Package) -> None:
+    """Write datapackage.json in the project's one format (2-space JSON, UTF-8, final newline)."""
+    text = json.dumps(package.descriptor, ensure_ascii=False, indent=2) + "\n"
+    (package.root / DESCRIPTOR).write_text(text, encoding="utf-8", newline="\n")
+
+
+def _inside(root: Path, relative: str) -> Path:
+    """Resolve a descriptor path, refusing absolute paths and escapes from the package folder."""
+    candidate = (root / relative).resolve()
+    if Path(relative).is_absolute() or not candidate.is_relative_to(root.resolve()):
+        raise DescriptorError(f"path {relative!r} leaves the package folder")
+    return root / relative

@@ -1,0 +1,172 @@
+"""Table Schemas (schemas/*.json): the one definition of every field.
+
+Everything else that needs to know what a field is (Pandera schemas, SQLite columns, Datasette
+metadata, the data dictionary, Hypothesis strategies) asks this module.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+from bloemdata.core.errors import DescriptorError
+
+# Table Schema type -> SQLite column type. Booleans are stored as 0/1 integers (SQLite has no bool).
+SQLITE_TYPES = {
+    "string": "TEXT",
+    "integer": "INTEGER",
+    "number": "REAL",
+    "boolean": "INTEGER",
+    "date": "TEXT",
+    "datetime": "TEXT",
+    "year": "INTEGER",
+}
+
+
+@dataclass(frozen=True)
+class Field:
+    """One field of a Table Schema."""
+
+    name: str
+    type: str
+    description: str
+    title: str = ""
+    constraints: dict[str, Any] = field(default_factory=dict)
+    true_values: tuple[str, ...] = ("true", "True", "TRUE", "1")
+    false_values: tuple[str, ...] = ("false", "False", "FALSE", "0")
+
+    @property
+    def required(self) -> bool:
+        return bool(self.constraints.get("required", False))
+
+    @property
+    def unique(self) -> bool:
+        return bool(self.constraints.get("unique", False))
+
+    @property
+    def enum(self) -> list[Any] | None:
+        return self.constraints.get("enum")
+
+    @property
+    def pattern(self) -> str | None:
+        return self.constraints.get("pattern")
+
+    @property
+    def sqlite_type(self) -> str:
+        return SQLITE_TYPES[self.type]
+
+
+@dataclass(frozen=True)
+class ForeignKey:
+    """A foreign key; `resource` is None for a reference to the same table."""
+
+    fields: tuple[str, ...]
+    resource: str | None
+    reference_fields: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class TableSchema:
+    """A parsed Table Schema."""
+
+    fields: tuple[Field, ...]
+    primary_key: tuple[str, ...]
+    foreign_keys: tuple[ForeignKey, ...] = ()
+    missing_values: tuple[str, ...] = ("",)
+    descriptor: dict[str, Any] = field(default_factory=dict, compare=False, repr=False)
+
+    @property
+    def names(self) -> list[str]:
+        return [f.name for f in self.fields]
+
+    def field(self, name: str) -> Field:
+        for f in self.fields:
+            if f.name == name:
+                return f
+        raise KeyError(name)
+
+    def cast_row(self, row: dict[str, str]) -> dict[str, Any]:
+        """Cast a row of CSV strings to Python values (raises ValueError on a bad cell)."""
+        return {f.name: cast(f, row.get(f.name, ""), self.missing_values) for f in self.fields}
+
+
+def schema_from_descriptor(descriptor: dict[str, Any]) -> TableSchema:
+    """Build a TableSchema from a parsed Table Schema descriptor."""
+    try:
+        fields = tuple(
+            Field(
+                name=f["name"],
+                type=f.get("type", "string"),
+                description=f.get("description", ""),
+                title=f.get("title", ""),
+                constraints=dict(f.get("constraints", {})),
+                **({"true_values": tuple(f["trueValues"])} if "trueValues" in f else {}),
+                **({"false_values": tuple(f["falseValues"])} if "falseValues" in f else {}),
+            )
+            for f in descriptor["fields"]
+        )
+        pk = descriptor.get("primaryKey", [])
+        fks = tuple(
+            ForeignKey(
+                fields=tuple(_as_list(fk["fields"])),
+                resource=fk["reference"].get("resource") or None,
+                reference_fields=tuple(_as_list(fk["reference"]["fields"])),
+            )
+            for fk in descriptor.get("foreignKeys", [])
+        )
+    except (KeyError, TypeError) as exc:
+        raise DescriptorError(f"malformed Table Schema: missing or wrong {exc}") from exc
+    for name in fields:
+        if name.type not in SQLITE_TYPES:
+            raise DescriptorError(f"field {name.name!r}: type {name.type!r} is not supported")
+    return TableSchema(
+        fields=fields,
+        primary_key=tuple(_as_list(pk)),
+        foreign_keys=fks,
+        missing_values=tuple(descriptor.get("missingValues", [""])),
+        descriptor=descriptor,
+    )
+
+
+def load_schema(path: Path) -> TableSchema:
+    """Read a Table Schema JSON file."""
+    try:
+        descriptor = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError, json.JSONDecodeError) as exc:
+        raise DescriptorError(f"{path}: cannot read Table Schema: {exc}") from exc
+    if not isinstance(descriptor, dict):
+        raise DescriptorError(f"{path}: a Table Schema must be a JSON object")
+    return schema_from_descriptor(descriptor)
+
+
+def cast(f: Field, raw: str, missing_values: tuple[str, ...] = ("",)) -> Any:
+    """Cast one CSV cell by its field's type; None for a missing value; ValueError if it fails."""
+    if raw in missing_values:
+        return None
+    match f.type:
+        case "string" | "date" | "datetime":
+            return raw
+        case "integer" | "year":
+            if raw.strip() != raw or not raw.lstrip("-").isdigit():
+                raise ValueError(f"{raw!r} is not an integer")
+            return int(raw)
+        case "number":
+            try:
+                Decimal(raw)
+            except ArithmeticError as exc:
+                raise ValueError(f"{raw!r} is not a number") from exc
+            return float(raw)
+        case "boolean":
+            if raw in f.true_values:
+                return True
+            if raw in f.false_values:
+                return False
+            raise ValueError(f"{raw!r} is not one of {list(f.true_values + f.false_values)}")
+    raise ValueError(f"unsupported type {f.type!r}")  # pragma: no cover - rejected at load
+
+
+def _as_list(value: str | list[str]) -> list[str]:
+    return [value] if isinstance(value, str) else list(value)

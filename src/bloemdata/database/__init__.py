@@ -1,0 +1,1 @@
+"""The SQLite database Datasette serves: build, layout, derived tables, the changes table."""

@@ -1,0 +1,123 @@
+"""The citable release bundle: `dist/bloemdata-X.Y.Z.zip`.
+
+One folder `bloemdata-X.Y.Z/` holding datapackage.json, every resource (CSVs and raw page text) and
+Table Schema at its descriptor path, the SQLite database, the data dictionary, the exports for
+qualitative-analysis tools, README, CHANGELOG, releases.json, CITATION.cff and SHA256SUMS. Unzipped
+anywhere, `frictionless validate datapackage.json` and `sha256sum -c SHA256SUMS` pass. Only a
+recorded release whose files match its record is bundled; the same release gives the same bytes.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import shutil
+import tempfile
+import zipfile
+from pathlib import Path
+
+from bloemdata.core.package import DESCRIPTOR, Package
+from bloemdata.database.build import write_database
+from bloemdata.database.defaults import EXTRA_TABLES
+from bloemdata.exports import write_all as write_exports
+from bloemdata.exports.dictionary import render as render_dictionary
+from bloemdata.validation.report import Problem, Report
+from bloemdata.versions.release import (
+    CHANGELOG,
+    CITATION,
+    RELEASES,
+    check,
+    load_history,
+    render_changelog,
+    render_citation,
+)
+
+SUMS = "SHA256SUMS"
+DATABASE = "bloemdata.db"
+DICTIONARY = "DATA_DICTIONARY.md"
+EXPORTS = "exports"
+README = "README.md"
+
+
+def bundle_name(version: str) -> str:
+    return f"bloemdata-{version}"
+
+
+def stage(package: Package, target: Path) -> list[str]:
+    """Write every file of the bundle into `target`; return their paths relative to it."""
+    root = package.root
+    history = load_history(root)
+    copies = [DESCRIPTOR, RELEASES, README]
+    copies += [package.resource(n)["path"] for n in package.resource_names]
+    copies += sorted(
+        {r["schema"] for r in package.descriptor["resources"] if isinstance(r.get("schema"), str)}
+    )
+    for relative in copies:
+        source = root / relative
+        if source.is_file():  # README is optional (a package folder outside the repository)
+            destination = target / relative
+            destination.parent.mkdir(parents=True, exist_ok=True)
+            shutil.copyfile(source, destination)
+    generated = {
+        CHANGELOG: render_changelog(package, history),
+        CITATION: render_citation(package, history),
+        DICTIONARY: render_dictionary(package),
+    }
+    for name, text in generated.items():
+        (target / name).write_text(text, encoding="utf-8", newline="\n")
+    write_database(package, target / DATABASE, tables=EXTRA_TABLES)
+    write_exports(package, target / EXPORTS)
+    files = sorted(p.relative_to(target).as_posix() for p in target.rglob("*") if p.is_file())
+    sums = "".join(f"{_sha256(target / f)}  {f}\n" for f in files)
+    (target / SUMS).write_text(sums, encoding="utf-8", newline="\n")
+    return [*files, SUMS]
+
+
+def build_bundle(root: Path | str = ".", outdir: Path | str = "dist") -> tuple[Path | None, Report]:
+    """Validate the package and the release rules, then write `outdir/bloemdata-X.Y.Z.zip`.
+
+    Nothing is written when the report has errors.
+    """
+    # imported here: the validator loads polars, pandera and frictionless (slow for other commands)
+    from bloemdata.validation.validate import validate  # noqa: PLC0415
+
+    package = Package.load(root)
+    report = validate(package.root)
+    report.extend(check(package.root).problems)
+    release = load_history(package.root).get(package.version)
+    if release is None:
+        report.add(
+            Problem(
+                resource=RELEASES,
+                row=None,
+                field=None,
+                rule="bundle-version-not-recorded",
+                message=f"version {package.version} is not a recorded release: "
+                f"run `bloemdata release record {package.version}` first",
+                source="bundle",
+            )
+        )
+    if not report.valid or release is None:
+        return None, report
+    name = bundle_name(package.version)
+    outdir = Path(outdir)
+    outdir.mkdir(parents=True, exist_ok=True)
+    output = outdir / f"{name}.zip"
+    partial = output.with_name(output.name + ".partial")
+    # Fixed timestamps (the release date) so the same release gives the same zip.
+    stamp = (*(int(part) for part in release.date.split("-")), 0, 0, 0)
+    with tempfile.TemporaryDirectory(prefix="bloemdata-bundle-") as tmp:
+        staging = Path(tmp) / name
+        staging.mkdir()
+        files = stage(package, staging)
+        with zipfile.ZipFile(partial, "w", compression=zipfile.ZIP_DEFLATED) as archive:
+            for relative in files:
+                info = zipfile.ZipInfo(f"{name}/{relative}", date_time=stamp)  # type: ignore[arg-type]
+                info.compress_type = zipfile.ZIP_DEFLATED
+                info.external_attr = 0o644 << 16
+                archive.writestr(info, (staging / relative).read_bytes())
+    partial.replace(output)
+    return output, report
+
+
+def _sha256(path: Path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()

@@ -1,0 +1,419 @@
+"""Pandera (polars backend) schemas generated from the Table Schemas: nothing typed twice.
+
+A table is read as all-strings (so `1.10` stays `1.10`) and validated here against its Table
+Schema: types, `required`, `unique`, `enum`, `pattern`, `minLength`/`maxLength`,
+`minimum`/`maximum`, `categories`, the primary key (unique and, unlike frictionless, with no empty
+field) and the text hygiene rules of `validation.checks.text` on every string field. Values are
+cast by the schema's type, never guessed. Failure cases map back to `Problem`s with the resource,
+1-based data row, field and rule id. No I/O here.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from dataclasses import dataclass
+from functools import partial
+from typing import Any
+
+import pandera.polars as pa
+import polars as pl
+from pandera.api.checks import Check
+from pandera.api.polars.types import PolarsData
+from pandera.errors import SchemaErrors
+from pandera.extensions import register_check_method
+
+from bloemdata.core.schema import Field, TableSchema
+from bloemdata.validation.checks import table as t
+from bloemdata.validation.checks.text import TEXT_RULES, broken, context, suspect
+from bloemdata.validation.registry import Rule, excerpt
+from bloemdata.validation.report import Problem
+
+# Lexical forms of the Table Schema types (frictionless' defaults); a cell that does not match is
+# a type error rather than something polars would coerce.
+TYPE_PATTERNS = {
+    "integer": r"^-?[0-9]+$",
+    "year": r"^-?[0-9]{4}$",
+    "number": r"^[+-]?(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+)(?:[eE][+-]?[0-9]+)?$",
+    "date": r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$",
+    "datetime": r"^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}(?:\.[0-9]+)?"
+    r"(?:Z|[+-][0-9]{2}:[0-9]{2})?$",
+}
+
+
+def typed_expr(f: Field) -> pl.Expr:
+    """The field's values cast by its Table Schema type; null where missing or not castable."""
+    return _cast(pl.col(f.name), f).alias(f.name)
+
+
+def _cast(col: pl.Expr, f: Field) -> pl.Expr:
+    match f.type:
+        case "integer" | "year":
+            return pl.when(col.str.contains(TYPE_PATTERNS[f.type])).then(
+                col.cast(pl.Int64, strict=False)
+            )
+        case "number":
+            return pl.when(col.str.contains(TYPE_PATTERNS["number"])).then(
+                col.cast(pl.Float64, strict=False)
+            )
+        case "boolean":
+            return (
+                pl.when(col.is_in(list(f.true_values)))
+                .then(pl.lit(value=True))
+                .when(col.is_in(list(f.false_values)))
+                .then(pl.lit(value=False))
+            )
+        case "date":
+            return col.str.to_date("%Y-%m-%d", strict=False)
+        case "datetime":  # kept as text (SQLite stores TEXT); the pattern checks the form
+            return pl.when(col.str.contains(TYPE_PATTERNS["datetime"])).then(col)
+        case _:
+            return col
+
+
+def typed_frame(raw: pl.DataFrame, schema: TableSchema) -> pl.DataFrame:
+    """Cast an all-strings table by its schema (bad cells become null; Pandera reports them)."""
+    return raw.select([typed_expr(f) for f in schema.fields])
+
+
+# --- the registered check: every constraint of a field in one polars pass ----------------
+# Pandera collects each check on its own, so a check per constraint scanned a million-row
+# column a dozen times. One check per field evaluates all its constraints as one expression;
+# a failing cell is then sorted into the rules it breaks (`_field_problems`), in Python, on the
+# failing cells only. Empty cells pass (`required` is Pandera's own `nullable`).
+
+CHECK_NAME = "field_constraints"
+STATISTICS = [
+    "kind",
+    "true_values",
+    "false_values",
+    "pattern",
+    "min_length",
+    "max_length",
+    "enum",
+    "categories",
+    "minimum",
+    "maximum",
+    "text",
+]
+
+
+@dataclass(frozen=True)
+class Part:
+    """One constraint of a field: `ok(col, params)` is true where a (non-empty) cell passes."""
+
+    statistic: str
+    rule: Rule
+    ok: Callable[[pl.Expr, dict[str, Any]], pl.Expr]
+
+
+def _typed(col: pl.Expr, params: dict[str, Any]) -> pl.Expr:
+    f = Field(
+        "",
+        params["kind"],
+        "",
+        true_values=tuple(params["true_values"] or ()),
+        false_values=tuple(params["false_values"] or ()),
+    )
+    return _cast(col, f)
+
+
+def _in_values(col: pl.Expr, params: dict[str, Any], values: list[Any]) -> pl.Expr:
+    typed = _typed(col, params)
+    # a value that is not even of the type is a type error, not also an enum error
+    return typed.is_null() | typed.is_in(values)
+
+
+PARTS: tuple[Part, ...] = (
+    Part("kind", t.TYPE_ERROR, lambda col, p: _typed(col, p).is_not_null()),
+    # Table Schema patterns match the whole value
+    Part("pattern", t.PATTERN, lambda col, p: col.str.contains(f"^(?:{p['pattern']})$")),
+    Part("min_length", t.MIN_LENGTH, lambda col, p: col.str.len_chars() >= p["min_length"]),
+    Part("max_length", t.MAX_LENGTH, lambda col, p: col.str.len_chars() <= p["max_length"]),
+    Part("enum", t.ENUM, lambda col, p: _in_values(col, p, p["enum"])),
+    Part("categories", t.CATEGORIES, lambda col, p: _in_values(col, p, p["categories"])),
+    Part(
+        "minimum",
+        t.MINIMUM,
+        lambda col, p: _typed(col, p).is_null() | (_typed(col, p) >= p["minimum"]),
+    ),
+    Part(
+        "maximum",
+        t.MAXIMUM,
+        lambda col, p: _typed(col, p).is_null() | (_typed(col, p) <= p["maximum"]),
+    ),
+)
+
+
+def _parts(params: dict[str, Any]) -> list[Part]:
+    """The constraints a field has (a string field has no type to check)."""
+    return [
+        part
+        for part in PARTS
+        if params.get(part.statistic) is not None
+        and not (part.statistic == "kind" and params["kind"] == "string")
+    ]
+
+
+def _passes(col: pl.Expr, ok: pl.Expr) -> pl.Expr:
+    return (col.is_null() | ok).fill_null(value=False)
+
+
+def _register(statistics: list[str]) -> Callable[[Callable], Callable]:
+    """Register a check function as a `Check.<name>` method."""
+
+    def decorator(fn: Callable) -> Callable:
+        if fn.__name__ in Check.REGISTERED_CUSTOM_CHECKS:
+            return fn
+        try:
+            register_check_method(fn, statistics=statistics)
+        except ModuleNotFoundError:
+            # pandera 0.35's register_check_method imports its pandas strategies even for the
+            # polars backend (pandera#2387-like); pandas is not a dependency here, so register
+            # the method the way register_check_method itself finally does.
+            Check.REGISTERED_CUSTOM_CHECKS[fn.__name__] = partial(_check_method, fn)
+        return fn
+
+    return decorator
+
+
+def _check_method(fn: Callable, **statistics: Any) -> Check:
+    return Check(partial(fn, **statistics), name=fn.__name__, statistics=statistics)
+
+
+@_register(STATISTICS)
+def field_constraints(data: PolarsData, **params: Any) -> pl.LazyFrame:
+    """Type, pattern, lengths, enum, categories, range and (string fields) text hygiene at once.
+
+    The text rules run only on the cells `text.suspect` flags, which are gathered in the same
+    pass as the constraints: polars would evaluate every rule on every row inside a `when`.
+    """
+    col = pl.col(data.key)
+    checks = [_passes(col, part.ok(col, params)) for part in _parts(params)]
+    ok = pl.all_horizontal(checks) if checks else pl.repeat(value=True, n=pl.len())
+    if not params.get("text"):
+        return data.lazyframe.select(ok.alias(data.key))
+    cells = data.lazyframe.select(
+        col, ok.alias("__ok"), suspect(col).fill_null(value=False).alias("__suspect")
+    ).collect()
+    suspects = cells.select(pl.int_range(pl.len(), dtype=pl.UInt32).alias("row"), col).filter(
+        cells["__suspect"]
+    )
+    passed = cells.select(pl.col("__ok").alias(data.key))
+    bad = broken(suspects, data.key)["row"]
+    if bad.len():
+        passed = passed.with_columns(
+            pl.col(data.key) & pl.int_range(pl.len(), dtype=pl.UInt32).is_in(bad.implode()).not_()
+        )
+    return passed.lazy()
+
+
+PRIMARY_KEY_CHECK = "primary_key_unique"
+
+
+@_register(["keys"])
+def primary_key_unique(data: PolarsData, *, keys: list[str]) -> pl.LazyFrame:
+    """False on each row that repeats an earlier row's primary key (the first copy passes).
+
+    Frictionless blames the repeats only, and so does this check. The keys are hashed first (a
+    u64 a row: a group-by of millions of string keys would cost hundreds of MB); only a table
+    with a repeated hash compares its keys themselves. Empty key fields compare equal here; they
+    are reported anyway (`primary-key-null`, `required`).
+    """
+    hashes = data.lazyframe.select(pl.struct(keys).hash().alias("__hash")).collect()
+    if not hashes["__hash"].is_duplicated().any():
+        return data.lazyframe.select(pl.repeat(value=True, n=pl.len()).alias("__unique"))
+    return data.lazyframe.select(pl.struct(keys).is_first_distinct().alias("__unique"))
+
+
+# --- schema generation --------------------------------------------------------------------
+
+
+def categories(schema: TableSchema, name: str) -> list[Any] | None:
+    """A field's Table Schema v2 `categories` (plain values or {value, label}), if any."""
+    descriptor = next((d for d in schema.descriptor.get("fields", []) if d.get("name") == name), {})
+    categories = descriptor.get("categories")
+    if not isinstance(categories, list) or not categories:
+        return None
+    return [c["value"] if isinstance(c, dict) else c for c in categories]
+
+
+def field_params(f: Field, schema: TableSchema) -> dict[str, Any]:
+    """The statistics of a field's `field_constraints` check: its type and constraints."""
+    c = f.constraints
+    return {
+        "kind": f.type,
+        "true_values": list(f.true_values),
+        "false_values": list(f.false_values),
+        "pattern": f.pattern or None,
+        "min_length": c.get("minLength"),
+        "max_length": c.get("maxLength"),
+        "enum": f.enum,
+        "categories": categories(schema, f.name),
+        "minimum": c.get("minimum"),
+        "maximum": c.get("maximum"),
+        "text": f.type == "string",
+    }
+
+
+def to_pandera(schema: TableSchema, name: str = "") -> pa.DataFrameSchema:
+    """The Pandera schema of a Table Schema, for a frame of all-string columns."""
+    columns = {
+        f.name: pa.Column(
+            pl.String,
+            checks=[Check.field_constraints(**field_params(f, schema))],
+            # primary-key fields may not be empty either: frictionless lets that through
+            nullable=not (f.required or f.name in schema.primary_key),
+            unique=f.unique,
+            description=f.description or None,
+        )
+        for f in schema.fields
+    }
+    key = list(schema.primary_key)
+    return pa.DataFrameSchema(
+        columns,
+        checks=[Check.primary_key_unique(keys=key)] if key else None,
+        strict=True,
+        name=name or None,
+    )
+
+
+def validate_frame(raw: pl.DataFrame, schema: TableSchema, resource: str) -> list[Problem]:
+    """Every failure of an all-strings table against its schema, as problems (lazy: all at once)."""
+    try:
+        to_pandera(schema, resource).validate(raw, lazy=True)
+    except SchemaErrors as exc:
+        return failures_to_problems(exc.failure_cases, schema, resource)
+    return []
+
+
+def failures_to_problems(
+    failures: pl.DataFrame, schema: TableSchema, resource: str
+) -> list[Problem]:
+    """Map Pandera failure cases to problems (row = index + 1; repeats after the first only)."""
+    problems: list[Problem] = []
+    failures = failures.with_columns(pl.col("check").str.extract(r"^([a-z_]+)").alias("name"))
+    for (name, column), group in failures.group_by(["name", "column"], maintain_order=True):
+        rows = group.sort("index")
+        if name == CHECK_NAME and column in schema.names:
+            problems += _field_problems(rows, schema.field(column), schema, resource)
+            continue
+        if name == PRIMARY_KEY_CHECK:  # the failure case is the whole row as JSON
+            rows = rows.with_columns(
+                pl.Series(
+                    "failure_case",
+                    [
+                        json.dumps([json.loads(case).get(k) for k in schema.primary_key])
+                        for case in rows["failure_case"]
+                    ],
+                    dtype=pl.String,
+                )
+            )
+        elif name in {"field_uniqueness", "multiple_fields_uniqueness"}:
+            rows = _repeats(rows, schema.primary_key if name.startswith("multiple") else ())
+        for case in rows.iter_rows(named=True):
+            row = None if case["index"] is None else case["index"] + 1
+            problems.append(
+                _problem(
+                    "multiple_fields_uniqueness" if name == PRIMARY_KEY_CHECK else name,
+                    column=column,
+                    value=case["failure_case"],
+                    row=row,
+                    schema=schema,
+                    resource=resource,
+                )
+            )
+    return problems
+
+
+def _field_problems(
+    rows: pl.DataFrame, f: Field, schema: TableSchema, resource: str
+) -> list[Problem]:
+    """Sort the cells that failed `field_constraints` into the rules they break."""
+    params = field_params(f, schema)
+    col = pl.col("failure_case")
+    parts = _parts(params)
+    flagged = rows.select(
+        "index",
+        "failure_case",
+        *(_passes(col, part.ok(col, params)).not_().alias(part.statistic) for part in parts),
+    )
+    limits = {
+        "min_length": params["min_length"],
+        "max_length": params["max_length"],
+        "minimum": params["minimum"],
+        "maximum": params["maximum"],
+    }
+    problems = [
+        part.rule.problem(
+            resource,
+            case["index"] + 1,
+            f.name,
+            value=excerpt(case["failure_case"]),
+            type=f.type,
+            allowed=f.enum or params["categories"],
+            pattern=f.pattern,
+            limit=limits.get(part.statistic),
+        )
+        for part in parts
+        for case in flagged.filter(pl.col(part.statistic)).iter_rows(named=True)
+    ]
+    if params["text"]:
+        problems += _text_problems(rows, resource)
+    return problems
+
+
+def _repeats(rows: pl.DataFrame, key: tuple[str, ...]) -> pl.DataFrame:
+    """Pandera's polars backend reports every copy; like frictionless, blame the repeats only."""
+    if key:  # the failure case is the whole row as JSON: compare the key fields only
+        values = [
+            json.dumps([json.loads(case).get(k) for k in key]) for case in rows["failure_case"]
+        ]
+        rows = rows.with_columns(pl.Series("failure_case", values))
+    return rows.filter(pl.col("index") != pl.col("index").min().over("failure_case"))
+
+
+def _text_problems(failures: pl.DataFrame, resource: str) -> list[Problem]:
+    """The text rules that the failing cells of one string field break."""
+    cells = failures.select("index", "column", pl.col("failure_case").alias("value"))
+    broken = cells.with_columns([r.bad(pl.col("value")).alias(r.rule.id) for r in TEXT_RULES])
+    problems = []
+    for cell in broken.iter_rows(named=True):
+        for text_rule in TEXT_RULES:
+            if cell[text_rule.rule.id]:
+                at = text_rule.locate(cell["value"])
+                problems.append(
+                    text_rule.rule.problem(
+                        resource,
+                        cell["index"] + 1,
+                        cell["column"],
+                        at="?" if at is None else at,
+                        context=context(cell["value"], at),
+                    )
+                )
+    return problems
+
+
+def _problem(
+    name: str,
+    *,
+    column: str | None,
+    value: str | None,
+    row: int | None,
+    schema: TableSchema,
+    resource: str,
+) -> Problem:
+    """A failure of one of Pandera's own checks (nullable, unique) as a problem."""
+    f = schema.field(column) if column in schema.names else None
+    if name == "not_nullable" and f is not None:
+        rule = t.REQUIRED if f.required else t.PRIMARY_KEY_NULL
+        return rule.problem(resource, row, column, name=column)
+    if name == "field_uniqueness":
+        return t.UNIQUE.problem(resource, row, column, value=excerpt(value))
+    if name == "multiple_fields_uniqueness":
+        key = json.loads(value) if value else []  # the key's values, from _repeats
+        shown = ", ".join(f"{k}={v}" for k, v in zip(schema.primary_key, key, strict=False))
+        return t.PRIMARY_KEY.problem(
+            resource, row, ",".join(schema.primary_key), value=excerpt(f"({shown})")
+        )
+    return t.PANDERA.problem(resource, row, column, check=name, value=excerpt(value))

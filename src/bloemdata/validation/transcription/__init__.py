@@ -1,0 +1,1 @@
+"""Transcription: every statement rebuilds from its anchor, every word of a page is in one."""

@@ -1,0 +1,86 @@
+"""`bloemdata validate`: one report from structure checks, Pandera, domain rules and frictionless.
+
+The fast path (`validation.runner`) carries every check itself: polars, the Pandera schemas
+generated from the Table Schemas and the domain rules. The real `frictionless` validator runs
+meanwhile in a worker process as the independent check (`validation.frictionless_worker`), by
+default only on a package of at most `FRICTIONLESS_MAX_BYTES` (it is ~100x slower); its errors
+become problems with source "frictionless", minus those the fast path already reported.
+
+Problems in the data never raise: they are problems in the report. When the package cannot be
+read as described (no or broken descriptor, a resource file missing or unreadable) the report
+says so and sets `could_not_run` (the CLI exits 2).
+"""
+
+from __future__ import annotations
+
+import subprocess
+from pathlib import Path
+
+from bloemdata.core.errors import BloemdataError, PackageNotFoundError
+from bloemdata.core.package import DESCRIPTOR, Package
+from bloemdata.validation import frictionless_worker as independent
+from bloemdata.validation.frictionless_worker import frictionless_problems, new_problems
+from bloemdata.validation.report import Report
+
+__all__ = ["FRICTIONLESS_MAX_BYTES", "frictionless_problems", "new_problems", "validate"]
+
+FRICTIONLESS_MAX_BYTES = 5_000_000  # ~1 s of frictionless; above it, only with --frictionless
+
+
+def validate(path: Path | str = ".", *, frictionless: bool | None = None) -> Report:
+    """Validate the package at `path` (its folder or datapackage.json).
+
+    `frictionless`: True always runs the frictionless validator as well, False never, None (the
+    default) when the package's files total at most `FRICTIONLESS_MAX_BYTES`.
+    """
+    report = Report()
+    package = _load(Path(path), report)
+    if package is None:
+        return report
+    report.checked = list(package.resource_names)
+    worker = _start_frictionless(package, report, frictionless)
+    # imported only now: polars and Pandera take most of a second, which the worker uses
+    from bloemdata.validation.runner import run  # noqa: PLC0415
+
+    run(package, report)
+    if worker is not None:
+        report.extend(new_problems(independent.collect(worker), report.problems))
+    return report
+
+
+def package_bytes(package: Package) -> int | None:
+    """The total size of the package's files; None when one cannot be found."""
+    try:
+        return sum(package.path_of(name).stat().st_size for name in package.resource_names)
+    except (BloemdataError, OSError):
+        return None
+
+
+def _start_frictionless(
+    package: Package, report: Report, run: bool | None
+) -> subprocess.Popen[str] | None:
+    size = package_bytes(package)
+    if run is None:
+        run = size is not None and size <= FRICTIONLESS_MAX_BYTES
+    if not run or size is None:
+        shown = "?" if size is None else f"{size:,}"
+        report.notes.append(
+            f"frictionless not run: the package holds {shown} bytes (limit"
+            f" {FRICTIONLESS_MAX_BYTES:,}) or a file cannot be read; `--frictionless` forces it"
+        )
+        return None
+    return independent.start(package.root / DESCRIPTOR)
+
+
+def _load(path: Path, report: Report) -> Package | None:
+    try:
+        return Package.load(path)
+    except BloemdataError as exc:
+        from bloemdata.validation.checks import structure  # noqa: PLC0415 - only when there is nothing to run
+
+        missing = isinstance(exc, PackageNotFoundError)
+        rule = structure.DESCRIPTOR_MISSING if missing else structure.DESCRIPTOR_INVALID
+        report.add(rule.problem(DESCRIPTOR, message=str(exc)))
+    report.could_not_run = True
+    report.notes.append("nothing else was checked: fix datapackage.json first")
+    return None
