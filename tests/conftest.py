@@ -29,7 +29,6 @@ settings.register_profile(
 settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "dev"))
 
 ROOT = Path(__file__).resolve().parent.parent
-SEED = ROOT.parent / "shared" / "seeds" / "000_90388600be16cf4c.txt"
 
 
 @pytest.fixture(scope="session")

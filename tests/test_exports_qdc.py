@@ -18,7 +18,7 @@ from bloemdata.exports.qdc import FILENAME, GUID_NAMESPACE, NAMESPACE, code_guid
 
 from .conftest import ROOT
 
-XSD = ROOT.parent / "shared" / "refi-qda" / "Codebook.xsd"
+XSD = ROOT / "tests" / "data" / "refi-qda" / "Codebook.xsd"
 NS = {"q": NAMESPACE}
 
 

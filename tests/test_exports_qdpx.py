@@ -20,7 +20,7 @@ from bloemdata.exports.qdpx import FILENAME, NAMESPACE, PROJECT_FILE
 from .conftest import ROOT
 from .test_reliability import SECOND, add_second_coder
 
-XSD = ROOT.parent / "shared" / "refi-qda" / "Project-mrt2019.xsd"
+XSD = ROOT / "tests" / "data" / "refi-qda" / "Project-mrt2019.xsd"
 NS = {"q": NAMESPACE}
 INTERNAL = "internal://"
 
