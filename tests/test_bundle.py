@@ -14,6 +14,7 @@ from click.testing import CliRunner
 from bloemdata.cli import cli
 from bloemdata.core.package import Package
 from bloemdata.publish.bundle import build_bundle
+from bloemdata.validation import validate as validate_module
 from tests.gitrepo import make_repo, read_rows, set_version, write_rows
 
 FRICTIONLESS = Path(sys.executable).parent / "frictionless"
@@ -117,3 +118,40 @@ def test_invalid_package_is_refused(root, tmp_path):
     found = {(p.source, p.resource, p.field) for p in report.errors}
     assert any(source not in {"release", "bundle"} for source, _, _ in found)
     assert any(resource == "statements" and field == "text" for _, resource, field in found)
+
+
+def _unreadable(repo: Path, how: str) -> None:
+    if how == "no-descriptor":
+        (repo / "datapackage.json").unlink()
+    elif how == "broken-descriptor":
+        (repo / "datapackage.json").write_text("{", encoding="utf-8")
+    elif how == "no-resources":
+        (repo / "datapackage.json").write_text('{"name": "x"}', encoding="utf-8")
+    else:  # a file the descriptor names is gone
+        (repo / "datapackage" / "codes.csv").unlink()
+
+
+@pytest.mark.parametrize(
+    "how", ["no-descriptor", "broken-descriptor", "no-resources", "missing-file"]
+)
+def test_unreadable_package_exits_2(root, tmp_path, how):
+    """Could not run (2), not invalid data (1): the package cannot be read as described."""
+    repo = make_repo(root, tmp_path / "repo")
+    _unreadable(repo, how)
+    dist = tmp_path / "dist"
+    result = CliRunner().invoke(cli, ["bundle", "--package", str(repo), "--output", str(dist)])
+    assert result.exit_code == 2, result.output
+    assert "Traceback" not in result.output
+    assert not dist.exists() or not any(dist.iterdir())
+
+
+def test_bundle_runs_frictionless_whatever_the_size(root, tmp_path, monkeypatch):
+    """The bundle promises `frictionless validate` passes, so it always runs it (no option)."""
+    monkeypatch.setattr(validate_module, "FRICTIONLESS_MAX_BYTES", 10)
+    repo = make_repo(root, tmp_path / "repo")
+    rows = read_rows(repo, "statements")
+    rows[0]["text"] = "Tekst die niet op de pagina staat."
+    write_rows(repo, "statements", rows)
+    path, report = build_bundle(repo, tmp_path / "dist")
+    assert path is None
+    assert not any("frictionless not run" in note for note in report.notes), report.notes

@@ -14,7 +14,9 @@ from bloemdata.core.package import Package
 from bloemdata.core.schema import schema_from_descriptor
 from bloemdata.database.build import write_database
 from bloemdata.database.changes import CHANGES, CHANGES_COLUMNS, CHANGES_SCHEMA
-from bloemdata.versions.diff import diff_packages, render_words, schema_changes, word_diff
+from bloemdata.versions.diff import diff_packages, schema_changes, word_diff
+from bloemdata.versions.record import record
+from bloemdata.versions.render import render_words
 from tests.gitrepo import commit, git, make_repo, plant_changes, set_version
 
 PLANTED = {
@@ -169,8 +171,6 @@ def test_every_changes_column_is_described():
 
 def test_changes_table_of_a_release_recorded_but_not_committed(root, tmp_path):
     """The release session builds the bundle before the commit: the release is the work tree."""
-    from bloemdata.versions.release import record
-
     repo = make_repo(root, tmp_path / "repo")
     plant_changes(repo)
     assert record(repo, "1.1.0", summary="Planted.").valid

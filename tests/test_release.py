@@ -5,7 +5,9 @@ from __future__ import annotations
 import json
 import re
 import shutil
+import tomllib
 from datetime import date
+from importlib import metadata
 
 import pytest
 import yaml
@@ -14,15 +16,11 @@ from click.testing import CliRunner
 import bloemdata
 from bloemdata.cli import cli
 from bloemdata.core.package import Package
-from bloemdata.versions.release import (
-    bump_level,
-    check,
-    load_history,
-    next_versions,
-    record,
-    render_changelog,
-    render_citation,
-)
+from bloemdata.versions.changelog import render_changelog, render_citation
+from bloemdata.versions.history import load_history
+from bloemdata.versions.record import record
+from bloemdata.versions.rules import check
+from bloemdata.versions.semver import bump_level, next_versions
 from tests.gitrepo import commit, make_repo, plant_changes, read_rows, set_version, write_rows
 
 
@@ -58,12 +56,14 @@ def test_real_package_passes_release_check(root):
     assert report.valid, [p.message for p in report.errors]
 
 
-def test_version_agrees_everywhere(root, package):
-    pyproject = (root / "pyproject.toml").read_text(encoding="utf-8")
-    assert re.search(r'^version = "([^"]+)"$', pyproject, re.MULTILINE)[1] == package.version
-    assert bloemdata.__version__ == package.version
-    lock = (root / "uv.lock").read_text(encoding="utf-8")
-    assert f'name = "bloemdata"\nversion = "{package.version}"\n' in lock
+def test_the_tool_has_one_source_of_its_version(root):
+    """pyproject.toml; `bloemdata.__version__` is read from the installed metadata, not repeated."""
+    pyproject = tomllib.loads((root / "pyproject.toml").read_text(encoding="utf-8"))
+    assert bloemdata.__version__ == metadata.version("bloemdata") == pyproject["project"]["version"]
+    init = (root / "src" / "bloemdata" / "__init__.py").read_text(encoding="utf-8")
+    assert not re.search(r"__version__\s*=\s*[\"'][0-9]+\.[0-9]+", init)  # no second copy
+    lock = (root / "uv.lock").read_text(encoding="utf-8")  # uv keeps it in step, not bloemdata
+    assert f'name = "bloemdata"\nversion = "{bloemdata.__version__}"\n' in lock
 
 
 def test_changelog_and_citation_are_generated(root, package):
@@ -239,9 +239,10 @@ def test_skipping_a_version_is_a_warning(repo):
     assert {p.rule for p in report.warnings} == {"release-version-skipped"}
 
 
-def test_python_version_must_agree(repo):
+def test_the_tool_version_is_not_the_data_version(repo):
+    """pyproject.toml versions the tool: a data release neither reads nor checks it."""
     (repo / "pyproject.toml").write_text('[project]\nversion = "0.1.0"\n', encoding="utf-8")
-    assert rules(check(repo)) == {"release-version-mismatch"}
+    assert check(repo).valid
 
 
 def test_stale_changelog_is_an_error(repo):
@@ -304,18 +305,93 @@ def test_record_command(repo):
     assert "release-already-recorded" in again.output
 
 
-def test_record_sets_the_version_everywhere(root, repo):
+def test_record_edits_only_data_files(root, repo):
+    """The tool's files (pyproject.toml, uv.lock, __init__.py) are not the data's: left alone."""
     init = repo / "src" / "bloemdata" / "__init__.py"
     init.parent.mkdir(parents=True)
-    for source, target in (
-        (root / "pyproject.toml", repo / "pyproject.toml"),
-        (root / "uv.lock", repo / "uv.lock"),
-        (root / "src" / "bloemdata" / "__init__.py", init),
-    ):
-        target.write_text(source.read_text(encoding="utf-8"), encoding="utf-8")
+    tool_files = {
+        repo / "pyproject.toml": root / "pyproject.toml",
+        repo / "uv.lock": root / "uv.lock",
+        init: root / "src" / "bloemdata" / "__init__.py",
+    }
+    for target, source in tool_files.items():
+        target.write_bytes(source.read_bytes())
     commit(repo, "python project files")
+    before = {p: p.read_bytes() for p in repo.rglob("*") if p.is_file() and ".git" not in p.parts}
     plant_changes(repo)
+    planted = {p: p.read_bytes() for p in before}
     assert record(repo, "1.1.0", summary="Planted.").valid
-    for path in (repo / "pyproject.toml", repo / "uv.lock", init):
-        assert '"1.1.0"' in path.read_text(encoding="utf-8"), path
+    changed = {
+        p.relative_to(repo).as_posix()
+        for p in repo.rglob("*")
+        if p.is_file() and ".git" not in p.parts and p.read_bytes() != planted.get(p)
+    }
+    assert changed == {"datapackage.json", "releases.json", "CHANGELOG.md", "CITATION.cff"}
+    assert all(path.read_bytes() == before[path] for path in tool_files)
+    assert Package.load(repo).version == "1.1.0"
     assert check(repo).valid
+
+
+# --- a malformed release history is reported, never a traceback --------------------------------
+
+
+def _entry(**changes):
+    def edit(data):
+        entry = data["releases"][0]
+        entry.update(changes)
+        for key in [k for k, v in changes.items() if v is None]:
+            del entry[key]
+        return data
+
+    return edit
+
+
+@pytest.mark.parametrize(
+    ("edit", "expected"),
+    [
+        (_entry(version="1.0"), ("release-version-invalid", 1, "version")),
+        (_entry(version=100), ("release-entry-invalid", 1, "version")),
+        (_entry(date="1 December 2026"), ("release-date-invalid", 1, "date")),
+        (_entry(date="2026-02-30"), ("release-date-invalid", 1, "date")),
+        (_entry(date=None), ("release-entry-invalid", 1, "date")),
+        (_entry(summary=["x"]), ("release-entry-invalid", 1, "summary")),
+        (_entry(notes="x"), ("release-entry-invalid", 1, "notes")),
+        (_entry(rows={"statements": "24"}), ("release-entry-invalid", 1, "rows")),
+        (_entry(statements={"current": "BL-p010-01"}), ("release-entry-invalid", 1, "statements")),
+        (_entry(extra=1), ("release-entry-invalid", 1, "extra")),
+        (lambda _: {"releases": [5]}, ("release-entry-invalid", 1, None)),
+        (lambda _: {"releases": {"1.0.0": {}}}, ("release-history-invalid", None, "releases")),
+        (lambda _: [], ("release-history-invalid", None, None)),
+        (lambda _: "{", ("release-history-invalid", None, None)),
+    ],
+)
+def test_malformed_history_is_a_problem_not_a_traceback(repo, edit, expected):
+    path = repo / "releases.json"
+    data = edit(json.loads(path.read_text(encoding="utf-8")))
+    path.write_text(data if isinstance(data, str) else json.dumps(data), encoding="utf-8")
+    result = run_check(repo, "--format", "json")
+    assert result.exit_code == 1, result.output
+    assert "Traceback" not in result.output
+    found = {
+        (p["rule"], p["row"], p["field"])
+        for p in json.loads(result.output)["problems"]
+        if p["resource"] == "releases.json"
+    }
+    assert expected in found
+    text = run_check(repo).output
+    assert "releases.json" in text
+    if expected[1] is not None:
+        assert f"entry {expected[1]}" in text
+
+
+def test_every_bad_entry_is_reported_at_once(two_releases):
+    path = two_releases / "releases.json"
+    data = json.loads(path.read_text(encoding="utf-8"))
+    data["releases"][0]["version"] = "one"
+    del data["releases"][1]["summary"]
+    path.write_text(json.dumps(data), encoding="utf-8")
+    report = check(two_releases)
+    assert {(p.rule, p.row, p.field) for p in report.errors} >= {
+        ("release-version-invalid", 1, "version"),
+        ("release-entry-invalid", 2, "summary"),
+    }

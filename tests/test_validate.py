@@ -102,7 +102,28 @@ def test_frictionless_is_skipped_above_the_threshold(root, monkeypatch):
 def test_no_frictionless_option(root):
     result = _invoke("--package", str(root), "--no-frictionless")
     assert result.exit_code == 0
-    assert "frictionless not run" in result.output
+    assert "frictionless not run: `--no-frictionless`" in result.output
+    assert "forces" not in result.output
+
+
+def test_frictionless_note_says_why_it_did_not_run(plant):
+    """A user who passed --frictionless is not told to pass it: a file could not be read."""
+    (plant.root / "datapackage" / "codes.csv").unlink()
+    for option in ("--frictionless", "--no-frictionless", None):
+        result = _invoke("--package", str(plant.root), *([option] if option else []))
+        note = next(line for line in result.output.splitlines() if "frictionless not run" in line)
+        if option == "--no-frictionless":
+            assert "`--no-frictionless`" in note
+        else:
+            assert "cannot be read" in note
+            assert "bytes" not in note
+            assert "--frictionless" not in note
+
+
+def test_frictionless_note_above_the_threshold(root, monkeypatch):
+    monkeypatch.setattr(validate_module, "FRICTIONLESS_MAX_BYTES", 10)
+    (note,) = [n for n in validate(root).notes if "frictionless not run" in n]
+    assert "`--frictionless` runs it anyway" in note
 
 
 def test_warnings_alone_exit_zero(plant):

@@ -11,8 +11,14 @@ from bloemdata.cli.exits import BloemdataGroup, print_report
 from bloemdata.cli.options import FORMAT_OPTION, PACKAGE_OPTION
 from bloemdata.core.package import Package
 from bloemdata.publish.bundle import build_bundle
-from bloemdata.versions import diff as diff_module
-from bloemdata.versions import release
+from bloemdata.versions.changelog import write_generated
+from bloemdata.versions.diff import diff_packages
+from bloemdata.versions.git import open_version
+from bloemdata.versions.history import load_history
+from bloemdata.versions.problem import RELEASES
+from bloemdata.versions.record import record
+from bloemdata.versions.render import RENDERERS
+from bloemdata.versions.rules import check
 
 
 @click.group(name="release", cls=BloemdataGroup)
@@ -41,7 +47,7 @@ def release_check_command(
 
     Example: bloemdata release check --format markdown
     """
-    print_report(release.check(package_path, version=version, against=against), output_format)
+    print_report(check(package_path, version=version, against=against), output_format)
 
 
 @release_group.command(name="record")
@@ -64,14 +70,15 @@ def release_record_command(  # noqa: PLR0917 - one parameter per click option
     on: datetime | None,
     against: str | None,
 ) -> None:
-    """Record VERSION: check the rules, set the version in datapackage.json, pyproject.toml and
-    __init__.py, append it to releases.json, regenerate CHANGELOG.md and CITATION.cff.
+    """Record VERSION: check the rules, set the version in datapackage.json, append it to
+    releases.json, regenerate CHANGELOG.md and CITATION.cff (the data's files only: the tool's
+    version in pyproject.toml is its own).
 
     Nothing is written when a rule is broken (exit 1).
 
     Example: bloemdata release record 1.1.0 --summary "Page 11 added"
     """
-    report = release.record(
+    report = record(
         package_path,
         version,
         summary=summary,
@@ -81,9 +88,7 @@ def release_record_command(  # noqa: PLR0917 - one parameter per click option
     )
     if not report.valid:
         print_report(report, "text")
-    click.echo(
-        f"Recorded release {version} in {release.RELEASES}; wrote CHANGELOG.md, CITATION.cff."
-    )
+    click.echo(f"Recorded release {version} in {RELEASES}; wrote CHANGELOG.md, CITATION.cff.")
 
 
 @release_group.command(name="regenerate")
@@ -94,7 +99,7 @@ def release_regenerate_command(package_path: Path) -> None:
     Example: bloemdata release regenerate
     """
     package = Package.load(package_path)
-    written = release.write_generated(package.root, package, release.load_history(package.root))
+    written = write_generated(package.root, package, load_history(package.root))
     click.echo(f"Wrote {', '.join(written)}")
 
 
@@ -112,11 +117,11 @@ def diff_command(old: str, new: str, package_path: Path, output_format: str) -> 
     Example: bloemdata diff v1.0.0 HEAD --format markdown
     """
     with (
-        diff_module.open_version(old, package_path) as (a, a_label),
-        diff_module.open_version(new, package_path) as (b, b_label),
+        open_version(old, package_path) as (a, a_label),
+        open_version(new, package_path) as (b, b_label),
     ):
-        result = diff_module.diff_packages(a, b, a_label, b_label)
-    click.echo(diff_module.RENDERERS[output_format](result), nl=False)
+        result = diff_packages(a, b, a_label, b_label)
+    click.echo(RENDERERS[output_format](result), nl=False)
 
 
 @click.command(name="bundle")

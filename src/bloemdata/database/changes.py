@@ -11,8 +11,9 @@ from typing import Any
 from bloemdata.core.package import Package
 from bloemdata.core.schema import schema_from_descriptor
 from bloemdata.database.layout import ExtraTable
-from bloemdata.versions.diff import Diff, render_words
-from bloemdata.versions.release import history_diffs
+from bloemdata.versions.change import Diff
+from bloemdata.versions.render import render_words
+from bloemdata.versions.trees import history_diffs
 
 CHANGES_TABLE = "changes"
 CHANGES_COLUMNS: dict[str, str] = {

@@ -20,16 +20,12 @@ from bloemdata.database.build import write_database
 from bloemdata.database.defaults import EXTRA_TABLES
 from bloemdata.exports import write_all as write_exports
 from bloemdata.exports.dictionary import render as render_dictionary
-from bloemdata.validation.report import Problem, Report
-from bloemdata.versions.release import (
-    CHANGELOG,
-    CITATION,
-    RELEASES,
-    check,
-    load_history,
-    render_changelog,
-    render_citation,
-)
+from bloemdata.validation.checks.release import BUNDLE_NOT_RECORDED
+from bloemdata.validation.report import Report
+from bloemdata.versions.changelog import CHANGELOG, CITATION, render_changelog, render_citation
+from bloemdata.versions.history import load_history, read_history
+from bloemdata.versions.problem import RELEASES
+from bloemdata.versions.rules import check
 
 SUMS = "SHA256SUMS"
 DATABASE = "bloemdata.db"
@@ -75,27 +71,22 @@ def stage(package: Package, target: Path) -> list[str]:
 def build_bundle(root: Path | str = ".", outdir: Path | str = "dist") -> tuple[Path | None, Report]:
     """Validate the package and the release rules, then write `outdir/bloemdata-X.Y.Z.zip`.
 
-    Nothing is written when the report has errors.
+    Nothing is written when the report has errors. The bundle promises that `frictionless
+    validate` passes on it, so frictionless runs whatever the package's size. A package that
+    cannot be read as described is reported as such (`could_not_run`), without release checks.
     """
     # imported here: the validator loads polars, pandera and frictionless (slow for other commands)
     from bloemdata.validation.validate import validate  # noqa: PLC0415
 
     package = Package.load(root)
-    report = validate(package.root)
+    report = validate(package.root, frictionless=True)
+    if report.could_not_run:
+        return None, report
     report.extend(check(package.root).problems)
-    release = load_history(package.root).get(package.version)
-    if release is None:
-        report.add(
-            Problem(
-                resource=RELEASES,
-                row=None,
-                field=None,
-                rule="bundle-version-not-recorded",
-                message=f"version {package.version} is not a recorded release: "
-                f"run `bloemdata release record {package.version}` first",
-                source="bundle",
-            )
-        )
+    history, unreadable = read_history(package.root)  # its problems are in the report already
+    release = history.get(package.version)
+    if release is None and not unreadable:
+        report.add(BUNDLE_NOT_RECORDED.problem(RELEASES, source="bundle", version=package.version))
     if not report.valid or release is None:
         return None, report
     name = bundle_name(package.version)

@@ -51,7 +51,7 @@ class Rule:
 
 
 RULES: dict[str, Rule] = {}
-MODULES = ("structure", "table", "text", "provenance", "coding", "docs")
+MODULES = ("structure", "table", "text", "provenance", "coding", "docs", "release")
 
 
 def register(

@@ -60,16 +60,19 @@ def _start_frictionless(
     package: Package, report: Report, run: bool | None
 ) -> subprocess.Popen[str] | None:
     size = package_bytes(package)
-    if run is None:
-        run = size is not None and size <= FRICTIONLESS_MAX_BYTES
-    if not run or size is None:
-        shown = "?" if size is None else f"{size:,}"
-        report.notes.append(
-            f"frictionless not run: the package holds {shown} bytes (limit"
-            f" {FRICTIONLESS_MAX_BYTES:,}) or a file cannot be read; `--frictionless` forces it"
+    if run is False:
+        why = "`--no-frictionless`"
+    elif size is None:  # even when asked for: the problems say which file
+        why = "a file of the package cannot be read"
+    elif run is None and size > FRICTIONLESS_MAX_BYTES:
+        why = (
+            f"the package holds {size:,} bytes (limit {FRICTIONLESS_MAX_BYTES:,}); "
+            "`--frictionless` runs it anyway"
         )
-        return None
-    return independent.start(package.root / DESCRIPTOR)
+    else:
+        return independent.start(package.root / DESCRIPTOR)
+    report.notes.append(f"frictionless not run: {why}")
+    return None
 
 
 def _load(path: Path, report: Report) -> Package | None:

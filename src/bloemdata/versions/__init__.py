@@ -1,1 +1,8 @@
-"""Versions: the diff between two versions of the package, the release history and rules."""
+"""Versions of the data: what changed between two of them, and the release history and its rules.
+
+`change` (a change, its kind and level) · `diff` (the engine) · `render` (text, Markdown, JSON) ·
+`git` (a version from a directory or git revision) · `history` (releases.json) · `semver` ·
+`snapshot` (what a release records) · `trees` (a release's files in git history) · `rules`
+(`release check`) · `record` (`release record`) · `changelog` (CHANGELOG.md, CITATION.cff) ·
+`problem` (the problems they report, from the rules in `validation.checks.release`).
+"""

@@ -1,0 +1,37 @@
+"""What a release records about the package: row counts, file hashes, schema fingerprints, ids."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from typing import Any
+
+from bloemdata.core.package import Package, file_stats
+from bloemdata.core.schema import TableSchema
+from bloemdata.versions.history import Release
+
+
+def schema_fingerprint(schema: TableSchema) -> str:
+    """sha256 of the schema as canonical JSON: formatting does not count, content does."""
+    canonical = json.dumps(
+        schema.descriptor, sort_keys=True, separators=(",", ":"), ensure_ascii=False
+    )
+    return "sha256:" + hashlib.sha256(canonical.encode("utf-8")).hexdigest()
+
+
+def snapshot(package: Package) -> dict[str, Any]:
+    """What a release records about the package (all but version, date and words)."""
+    rows = {name: len(package.rows(name)) for name in package.table_names}
+    resources = {name: file_stats(package.path_of(name))[1] for name in package.resource_names}
+    schemas = {name: schema_fingerprint(s) for name, s in package.schemas.items()}
+    statements: dict[str, list[str]] = {}
+    if "statements" in package.table_names:
+        for row in package.rows("statements"):
+            statements.setdefault(row.get("status") or "current", []).append(row["statement_id"])
+    return {"rows": rows, "resources": resources, "schemas": schemas, "statements": statements}
+
+
+def is_release(package: Package, release: Release) -> bool:
+    """Whether the package holds exactly the files and Table Schemas `release` recorded."""
+    current = snapshot(package)
+    return (current["resources"], current["schemas"]) == (release.resources, release.schemas)
