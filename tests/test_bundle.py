@@ -127,12 +127,16 @@ def _unreadable(repo: Path, how: str) -> None:
         (repo / "datapackage.json").write_text("{", encoding="utf-8")
     elif how == "no-resources":
         (repo / "datapackage.json").write_text('{"name": "x"}', encoding="utf-8")
-    else:  # a file the descriptor names is gone
+    elif how == "missing-page":  # a raw page (a resource without a Table Schema) is gone
+        package = Package.load(repo)
+        page = next(n for n in package.resource_names if n not in package.schemas)
+        package.path_of(page).unlink()
+    else:  # a table the descriptor names is gone
         (repo / "datapackage" / "codes.csv").unlink()
 
 
 @pytest.mark.parametrize(
-    "how", ["no-descriptor", "broken-descriptor", "no-resources", "missing-file"]
+    "how", ["no-descriptor", "broken-descriptor", "no-resources", "missing-file", "missing-page"]
 )
 def test_unreadable_package_exits_2(root, tmp_path, how):
     """Could not run (2), not invalid data (1): the package cannot be read as described."""

@@ -107,6 +107,18 @@ def test_missing_revision_exits_2_without_traceback(repo, revision):
     assert "Traceback" not in result.output
 
 
+def test_unreadable_version_exits_2_without_traceback(package_copy, tmp_path):
+    other = tmp_path / "other"
+    shutil.copytree(package_copy, other)
+    package = Package.load(other)
+    page = next(n for n in package.resource_names if n not in package.schemas)
+    package.path_of(page).unlink()
+    result = CliRunner().invoke(cli, ["diff", str(package_copy), str(other)])
+    assert result.exit_code == 2, result.output
+    assert result.exception is None or isinstance(result.exception, SystemExit)
+    assert f"cannot read {page!r}" in result.output
+
+
 def test_outside_git_a_revision_is_refused(package_copy):
     result = CliRunner().invoke(cli, ["diff", "HEAD", str(package_copy), "--package", "/"])
     assert result.exit_code == 2

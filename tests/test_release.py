@@ -261,6 +261,20 @@ def test_without_git_the_bump_is_unchecked_unless_against(repo, tmp_path):
     assert "release-bump-too-small" in rules(check(plain, against=str(repo)))
 
 
+@pytest.mark.parametrize("command", ["check", "record"])
+def test_unreadable_file_exits_2_without_traceback(repo, command):
+    """A file the descriptor names cannot be read: the check could not run (2), it did not fail."""
+    package = Package.load(repo)
+    page = next(n for n in package.resource_names if n not in package.schemas)
+    package.path_of(page).unlink()
+    args = ["release", command, *(["1.0.1", "--summary", "x"] if command == "record" else [])]
+    result = CliRunner().invoke(cli, [*args, "--package", str(repo)])
+    assert result.exit_code == 2, result.output
+    assert result.exception is None or isinstance(result.exception, SystemExit)
+    assert "cannot read" in result.output
+    assert page in result.output
+
+
 def test_no_history_is_an_error(package_copy):
     assert rules(check(package_copy)) == {"release-history-missing"}
 

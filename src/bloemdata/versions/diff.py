@@ -14,9 +14,10 @@ import json
 from collections.abc import Iterable
 from typing import Any
 
-from bloemdata.core.package import Package, file_stats
+from bloemdata.core.package import Package
 from bloemdata.core.schema import Field, TableSchema
 from bloemdata.versions.change import Change, Diff, Kind, Level
+from bloemdata.versions.snapshot import resource_hash
 
 # Constraint keys whose larger value admits more data, and whose larger value admits less.
 _LOWER_BOUNDS = ("minLength", "minimum")
@@ -67,7 +68,7 @@ def diff_packages(old: Package, new: Package, old_label: str = "", new_label: st
             changes += schema_changes(name, old_schema, new_schema)
             row_changes = _row_changes(old, new, name)
             changes += row_changes
-            if not row_changes and _sha(old, name) != _sha(new, name):
+            if not row_changes and resource_hash(old, name) != resource_hash(new, name):
                 changes.append(
                     Change(
                         Level.PATCH,
@@ -77,16 +78,12 @@ def diff_packages(old: Package, new: Package, old_label: str = "", new_label: st
                         f"{name}: file bytes changed but no row did (quoting, order or line ends)",
                     )
                 )
-        elif _sha(old, name) != _sha(new, name):
+        elif resource_hash(old, name) != resource_hash(new, name):
             # A raw page is the primary source: anchors point into its exact characters.
             changes.append(
                 Change(Level.MAJOR, Kind.RESOURCE_CHANGED, name, name, f"file of {name!r} changed")
             )
     return result
-
-
-def _sha(package: Package, name: str) -> str:
-    return file_stats(package.path_of(name))[1]
 
 
 def _resource_metadata_changes(old: Package, new: Package, name: str) -> list[Change]:

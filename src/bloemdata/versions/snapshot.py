@@ -6,6 +6,7 @@ import hashlib
 import json
 from typing import Any
 
+from bloemdata.core.errors import ResourceError
 from bloemdata.core.package import Package, file_stats
 from bloemdata.core.schema import TableSchema
 from bloemdata.versions.history import Release
@@ -19,10 +20,19 @@ def schema_fingerprint(schema: TableSchema) -> str:
     return "sha256:" + hashlib.sha256(canonical.encode("utf-8")).hexdigest()
 
 
+def resource_hash(package: Package, name: str) -> str:
+    """`sha256:<hex>` of a resource's file (raises ResourceError, as reading its rows does)."""
+    path = package.path_of(name)
+    try:
+        return file_stats(path)[1]
+    except OSError as exc:
+        raise ResourceError(f"{path}: cannot read {name!r}: {exc}") from exc
+
+
 def snapshot(package: Package) -> dict[str, Any]:
     """What a release records about the package (all but version, date and words)."""
     rows = {name: len(package.rows(name)) for name in package.table_names}
-    resources = {name: file_stats(package.path_of(name))[1] for name in package.resource_names}
+    resources = {name: resource_hash(package, name) for name in package.resource_names}
     schemas = {name: schema_fingerprint(s) for name, s in package.schemas.items()}
     statements: dict[str, list[str]] = {}
     if "statements" in package.table_names:
