@@ -13,9 +13,9 @@ from bloemdata.core.package import Package
 from bloemdata.publish.bundle import build_bundle
 from bloemdata.versions.changelog import write_generated
 from bloemdata.versions.diff import diff_packages
+from bloemdata.versions.files import RELEASES
 from bloemdata.versions.git import open_version
 from bloemdata.versions.history import load_history
-from bloemdata.versions.problem import RELEASES
 from bloemdata.versions.record import record
 from bloemdata.versions.render import RENDERERS
 from bloemdata.versions.rules import check

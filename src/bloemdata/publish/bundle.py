@@ -22,9 +22,9 @@ from bloemdata.exports import write_all as write_exports
 from bloemdata.exports.dictionary import render as render_dictionary
 from bloemdata.validation.checks.release import BUNDLE_NOT_RECORDED
 from bloemdata.validation.report import Report
-from bloemdata.versions.changelog import CHANGELOG, CITATION, render_changelog, render_citation
+from bloemdata.versions.changelog import render_changelog, render_citation
+from bloemdata.versions.files import CHANGELOG, CITATION, RELEASES
 from bloemdata.versions.history import load_history, read_history
-from bloemdata.versions.problem import RELEASES
 from bloemdata.versions.rules import check
 
 SUMS = "SHA256SUMS"

@@ -4,5 +4,6 @@
 `git` (a version from a directory or git revision) · `history` (releases.json) · `semver` ·
 `snapshot` (what a release records) · `trees` (a release's files in git history) · `rules`
 (`release check`) · `record` (`release record`) · `changelog` (CHANGELOG.md, CITATION.cff) ·
-`problem` (the problems they report, from the rules in `validation.checks.release`).
+`problem` (the problems they report, from the rules in `validation.checks.release`) · `files`
+(releases.json, CHANGELOG.md, CITATION.cff).
 """

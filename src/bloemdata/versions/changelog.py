@@ -9,10 +9,8 @@ import yaml
 
 from bloemdata.core.package import Package
 from bloemdata.versions.change import Change, Diff, Kind, level_rank
+from bloemdata.versions.files import CHANGELOG, CITATION
 from bloemdata.versions.history import History
-
-CHANGELOG = "CHANGELOG.md"
-CITATION = "CITATION.cff"
 
 
 def change_notes(diff: Diff) -> list[str]:

@@ -20,7 +20,8 @@ from typing import Any
 from bloemdata.core.errors import DescriptorError
 from bloemdata.validation.checks import release as rules
 from bloemdata.validation.report import Problem
-from bloemdata.versions.problem import RELEASES, problem
+from bloemdata.versions.files import RELEASES
+from bloemdata.versions.problem import problem
 from bloemdata.versions.semver import parse_version
 
 _UNREADABLE = (rules.HISTORY_INVALID.id, rules.ENTRY_INVALID.id)
@@ -99,11 +100,17 @@ _FIELDS: dict[str, tuple[Callable[[Any], bool], str]] = {
 _REQUIRED = ("version", "date", "summary")
 
 
+def _json_type(value: Any) -> str:
+    """The JSON name of a parsed value's type, for messages."""
+    names = {dict: "an object", list: "an array", str: "a string", bool: "a boolean"}
+    names |= {int: "a number", float: "a number", type(None): "null"}
+    return names.get(type(value), type(value).__name__)
+
+
 def _entry(number: int, entry: Any) -> tuple[Release | None, list[Problem]]:
     """The release an entry records, or None and what is wrong with it."""
     if not isinstance(entry, dict):
-        found = type(entry).__name__
-        reason = f"an entry is an object, not {found}"
+        reason = f"an entry must be an object, not {_json_type(entry)}"
         return None, [problem(rules.ENTRY_INVALID, row=number, entry=number, reason=reason)]
     version = entry.get("version")
     where = f"{number} ({version})" if isinstance(version, str) else str(number)
@@ -183,11 +190,16 @@ def read_history(root: Path) -> tuple[History, list[Problem]]:
         data = json.loads(path.read_text(encoding="utf-8"))
     except (OSError, ValueError) as exc:  # ValueError: not UTF-8 or not JSON
         return History(), [problem(rules.HISTORY_INVALID, reason=str(exc))]
-    if not isinstance(data, dict) or not isinstance(data.get("releases"), list):
-        found = type(data.get("releases") if isinstance(data, dict) else data).__name__
-        reason = f"it is an object with a 'releases' list (found {found})"
-        where = "releases" if isinstance(data, dict) else None
-        return History(), [problem(rules.HISTORY_INVALID, field=where, reason=reason)]
+    if not isinstance(data, dict):
+        reason = f"it must be an object with a 'releases' array, not {_json_type(data)}"
+        return History(), [problem(rules.HISTORY_INVALID, reason=reason)]
+    if not isinstance(data.get("releases"), list):
+        reason = (
+            f"'releases' must be an array of entries, not {_json_type(data['releases'])}"
+            if "releases" in data
+            else "it has no 'releases' array"
+        )
+        return History(), [problem(rules.HISTORY_INVALID, field="releases", reason=reason)]
     numbered, problems = [], []
     for number, entry in enumerate(data["releases"], start=1):
         release, found_problems = _entry(number, entry)

@@ -6,8 +6,8 @@ from typing import Any
 
 from bloemdata.validation.registry import Rule
 from bloemdata.validation.report import Problem
+from bloemdata.versions.files import RELEASES
 
-RELEASES = "releases.json"  # the release history, next to datapackage.json
 SOURCE = "release"
 
 

@@ -17,11 +17,12 @@ from bloemdata.core.package import Package
 from bloemdata.validation.checks import release as rules
 from bloemdata.validation.report import Problem, Report
 from bloemdata.versions.change import Change, Diff, Kind, Level, level_rank
-from bloemdata.versions.changelog import CHANGELOG, CITATION, render_changelog, render_citation
+from bloemdata.versions.changelog import render_changelog, render_citation
 from bloemdata.versions.diff import diff_packages
+from bloemdata.versions.files import CHANGELOG, CITATION, RELEASES
 from bloemdata.versions.git import open_version
 from bloemdata.versions.history import History, Release, read_history
-from bloemdata.versions.problem import RELEASES, problem
+from bloemdata.versions.problem import problem
 from bloemdata.versions.semver import bump_level, is_lower, next_versions, parse_version
 from bloemdata.versions.snapshot import snapshot
 from bloemdata.versions.trees import release_tree

@@ -12,9 +12,9 @@ from pathlib import Path
 from bloemdata.core.package import DESCRIPTOR, Package
 from bloemdata.versions.change import Diff
 from bloemdata.versions.diff import diff_packages
+from bloemdata.versions.files import RELEASES
 from bloemdata.versions.git import git_toplevel, materialise, run_git
 from bloemdata.versions.history import Release, load_history
-from bloemdata.versions.problem import RELEASES
 from bloemdata.versions.snapshot import is_release
 
 
