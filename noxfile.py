@@ -39,10 +39,12 @@ def ensure_chromium(session: nox.Session) -> None:
 
 @nox.session(python=PYTHON)
 def lint(session: nox.Session) -> None:
-    """Ruff lint and format check."""
+    """Ruff lint and format check, the layer contracts (import-linter) and the types (mypy)."""
     install(session, "lint")
     session.run("ruff", "check", ".")
     session.run("ruff", "format", "--check", ".")
+    session.run("lint-imports")
+    session.run("mypy", "src")
 
 
 @nox.session(python=PYTHON)

@@ -199,7 +199,13 @@ def _figures(
     measure: str,
     matrix: list[list[Value]],
 ) -> list[Agreement]:
-    def row(statistic: str, pair: tuple[str | None, str | None], value, units, coders):
+    def row(
+        statistic: str,
+        pair: tuple[str | None, str | None],
+        value: float | None,
+        units: int,
+        coders: int,
+    ) -> Agreement:
         return Agreement(
             info.round, dimension, code_id, measure, statistic, *pair, value, units, coders
         )

@@ -189,7 +189,7 @@ def _fill(
     for name, schema in schemas.items():
         conn.execute(create_table_sql(name, schema))
         if name in frames:
-            rows: Iterable[tuple[Any, ...]] = frames[name].iter_rows()
+            rows: Iterable[Sequence[Any]] = frames[name].iter_rows()
         else:
             rows = (
                 [_sqlite_value(r.get(c)) for c in schema.names] for r in extra[name].rows(package)
@@ -368,7 +368,7 @@ def _checks(f: Any) -> list[str]:
 
 
 def _load(
-    conn: sqlite3.Connection, name: str, columns: list[str], rows: Iterable[Iterable[Any]]
+    conn: sqlite3.Connection, name: str, columns: list[str], rows: Iterable[Sequence[Any]]
 ) -> int:
     """Bulk insert in the given order (executemany inside the caller's one transaction)."""
     sql = (

@@ -82,7 +82,8 @@ def statement_codes(basis: Basis) -> pl.DataFrame:
     work per coding); each distinct mask is then written as its JSON array once.
     """
     codings = basis.codings
-    if codings.height and codings["bit"].max() > MAX_BITS:  # type: ignore[operator]
+    highest = codings["bit"].max()  # None when there are no codings
+    if isinstance(highest, int) and highest > MAX_BITS:
         raise ValueError(f"a dimension has more than {MAX_BITS + 1} codes")
     masks = codings.group_by("order", "coder_id", "round").agg(
         pl.when(pl.col("dimension") == d).then(pl.col("mask")).otherwise(0).sum().alias(d)

@@ -110,14 +110,14 @@ def code_elements(data: CodedData, parent: ET.Element) -> None:
         add(parent, root)
 
 
-def build(data: CodedData) -> ET.ElementTree:
+def build(data: CodedData) -> ET.ElementTree[ET.Element]:
     root = ET.Element("CodeBook", xmlns=NAMESPACE, origin=f"bloemdata {data.version}")
     # No Sets element: the schema forbids an empty one and the dimensions already group the codes.
     code_elements(data, ET.SubElement(root, "Codes"))
     return ET.ElementTree(root)
 
 
-def to_bytes(tree: ET.ElementTree) -> bytes:
+def to_bytes(tree: ET.ElementTree[ET.Element]) -> bytes:
     """Serialize as UTF-8 with a declaration.
 
     Elements are built without namespace and the root carries `xmlns`: the output then has one

@@ -64,7 +64,7 @@ def transcript(data: CodedData, page: Row) -> Transcript:
     return Transcript("".join(parts), spans)
 
 
-def build(package: Package, data: CodedData) -> tuple[ET.ElementTree, dict[str, bytes]]:
+def build(package: Package, data: CodedData) -> tuple[ET.ElementTree[ET.Element], dict[str, bytes]]:
     """The project tree and the files for `sources/` (name -> bytes)."""
     attributes = {
         "xmlns": NAMESPACE,

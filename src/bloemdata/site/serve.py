@@ -154,8 +154,8 @@ def running(
         except subprocess.TimeoutExpired:
             process.kill()
             process.wait()
-        if log:
-            out.close()  # type: ignore[union-attr]
+        if not isinstance(out, int):  # our log file, not subprocess.DEVNULL
+            out.close()
 
 
 def _wait_until_up(process: subprocess.Popen[bytes], url: str, timeout: float) -> None:

@@ -231,7 +231,8 @@ def primary_key_unique(data: PolarsData, *, keys: list[str]) -> pl.LazyFrame:
 
 def categories(schema: TableSchema, name: str) -> list[Any] | None:
     """A field's Table Schema v2 `categories` (plain values or {value, label}), if any."""
-    descriptor = next((d for d in schema.descriptor.get("fields", []) if d.get("name") == name), {})
+    fields: list[dict[str, Any]] = schema.descriptor.get("fields", [])
+    descriptor = next((d for d in fields if d.get("name") == name), {})
     categories = descriptor.get("categories")
     if not isinstance(categories, list) or not categories:
         return None
