@@ -9,13 +9,13 @@ import polars as pl
 import pytest
 from pandera.api.checks import Check
 
+from bloemdata.core.cast import typed_frame
 from bloemdata.core.schema import schema_from_descriptor
 from bloemdata.validation.pandera_schema import (
     CHECK_NAME,
     PARTS,
     PRIMARY_KEY_CHECK,
     to_pandera,
-    typed_frame,
     validate_frame,
 )
 from bloemdata.validation.registry import RULES

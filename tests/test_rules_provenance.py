@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 import json
-import re
 from pathlib import Path
 
-import bloemdata.validation.transcription.check
 from bloemdata.validation.checks.provenance import FINDING_RULES
+from bloemdata.validation.registry import RULES
+from bloemdata.validation.transcription.check import FindingKind
 from bloemdata.validation.validate import validate
 
 PAGE = Path("datapackage/sources/bloemlezing-p010.txt")
@@ -17,13 +17,13 @@ def _where(report, rule_id):
     return [(p.resource, p.row, p.field) for p in report.problems if p.rule == rule_id]
 
 
-def test_every_transcription_finding_kind_has_a_rule():
-    source = Path(bloemdata.validation.transcription.check.__file__).read_text(encoding="utf-8")
-    kinds = set(re.findall(r'"([a-z]+(?:-[a-z]+)+)",\n', source)) | set(
-        re.findall(r'finding\(\s*"([a-z-]+)"', source)
-    )
-    assert kinds
-    assert kinds <= FINDING_RULES.keys()
+def test_every_transcription_finding_kind_has_its_own_registered_rule():
+    assert list(FINDING_RULES) == list(FindingKind)
+    for kind, rule in FINDING_RULES.items():
+        assert rule.id == kind.value
+        assert RULES[rule.id] is rule
+    assert len({rule.id for rule in FINDING_RULES.values()}) == len(FindingKind)
+    assert "transcription" not in RULES  # no catch-all for a kind without a rule
 
 
 def test_text_that_is_not_what_the_anchor_rebuilds(plant):

@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-import csv
 from pathlib import Path
 
 import pytest
 from playwright.sync_api import ConsoleMessage, Page, Request
 
+from bloemdata.core.cast import read_typed
 from bloemdata.core.package import Package
 from bloemdata.site.metadata import DASHBOARD
 
@@ -119,8 +119,6 @@ def test_csv_export_downloads_and_parses_to_the_same_rows(
         export.locator("input[type=submit]").click()
     path = tmp_path / "statements.csv"
     info.value.save_as(path)
-    with path.open(encoding="utf-8", newline="") as handle:
-        exported = list(csv.DictReader(handle))
     schema = package.schemas["statements"]
-    got = [schema.cast_row({k: v for k, v in row.items() if k in schema.names}) for row in exported]
+    got = read_typed(path, schema, "statements").to_dicts()
     assert got == package.typed_rows("statements")

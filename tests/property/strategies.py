@@ -18,7 +18,7 @@ from typing import Any
 
 from hypothesis import strategies as st
 
-from bloemdata.core.package import Package, file_stats, refresh
+from bloemdata.core.package import Package, refresh
 from bloemdata.core.schema import Field, TableSchema
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -76,8 +76,12 @@ def cells(f: Field) -> st.SearchStrategy[str]:
     c = f.constraints
     if f.enum is not None:
         base: st.SearchStrategy[str] = st.sampled_from([str(v) for v in f.enum])
-    elif f.type in {"integer", "year"}:
+    elif f.type == "integer":
         base = st.integers(c.get("minimum", -(10**9)), c.get("maximum", 10**9)).map(str)
+    elif f.type == "year":  # four digits (`core.cast`)
+        base = st.integers(max(c.get("minimum", 0), 0), min(c.get("maximum", 9999), 9999)).map(
+            "{:04d}".format
+        )
     elif f.type == "number":
         base = st.floats(
             c.get("minimum", -1e9), c.get("maximum", 1e9), allow_nan=False, allow_infinity=False
@@ -362,4 +366,4 @@ def write_csv(path: Path, header: list[str], rows: list[dict[str, str]]) -> None
         writer.writerows(rows)
 
 
-__all__ = ["GeneratedPackage", "cells", "file_stats", "packages", "prose", "write_package"]
+__all__ = ["GeneratedPackage", "cells", "packages", "prose", "write_package"]

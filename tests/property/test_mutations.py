@@ -14,8 +14,9 @@ from hypothesis import strategies as st
 from bloemdata.cli import cli
 from bloemdata.core.package import Package
 from bloemdata.validation.checks.structure import read_frame
+from bloemdata.validation.frictionless_worker import frictionless_problems
 from bloemdata.validation.pandera_schema import validate_frame
-from bloemdata.validation.validate import frictionless_problems, validate
+from bloemdata.validation.validate import validate
 
 from .mutations import KINDS, SHARED_KINDS, Planted, mutated
 from .strategies import GeneratedPackage, packages, real_package, write_package

@@ -14,7 +14,9 @@ from dataclasses import dataclass
 from bloemdata.core.errors import AnchorError
 
 _FRAGMENT = re.compile(r"([0-9]+):([0-9]+)-([0-9]+)")
-_ANCHOR = re.compile(r"^[0-9]+:[0-9]+-[0-9]+(?:[;~][0-9]+:[0-9]+-[0-9]+)*$")
+# The whole anchor (Python's `re` and polars' regex read it alike: the screen uses it too).
+ANCHOR_PATTERN = r"^[0-9]+:[0-9]+-[0-9]+(?:[;~][0-9]+:[0-9]+-[0-9]+)*$"
+_ANCHOR = re.compile(ANCHOR_PATTERN)
 
 SPACE_JOIN = ";"
 HYPHEN_JOIN = "~"

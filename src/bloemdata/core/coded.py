@@ -13,7 +13,6 @@ from typing import Any
 
 from bloemdata.core.errors import ResourceError
 from bloemdata.core.package import Package
-from bloemdata.core.schema import cast
 
 Row = dict[str, Any]
 
@@ -35,7 +34,7 @@ class CodedData:
     @classmethod
     def load(cls, package: Package) -> CodedData:
         typed = {
-            name: _typed(package, name)
+            name: package.typed_rows(name)
             for name in ("sources", "pages", "sections", "statements", "codes", "coders", "codings")
         }
         statements = sorted(
@@ -100,21 +99,3 @@ class CodedData:
             key = (c["statement_id"], c["coder_id"])
             last[key] = max(last.get(key, 0), c["round"])
         return [c for c in self.codings if c["round"] == last[(c["statement_id"], c["coder_id"])]]
-
-
-def _typed(package: Package, name: str) -> list[Row]:
-    """A table's typed rows; a cell that does not cast is reported with file and row."""
-    schema = package.schemas.get(name)
-    if schema is None:
-        raise ResourceError(f"the package has no table {name!r}")
-    rows = []
-    for number, row in enumerate(package.rows(name), start=2):
-        typed = {}
-        for field in schema.fields:
-            try:
-                typed[field.name] = cast(field, row.get(field.name) or "", schema.missing_values)
-            except ValueError as exc:
-                where = f"{package.path_of(name)}, row {number}, field {field.name!r}"
-                raise ResourceError(f"{where}: {exc}") from exc
-        rows.append(typed)
-    return rows

@@ -84,9 +84,15 @@ class Package:
             raise ResourceError(f"{path}: cannot read {name!r}: {exc}") from exc
 
     def typed_rows(self, name: str) -> list[dict[str, Any]]:
-        """A table's rows cast by its Table Schema (raises ValueError on a bad cell)."""
-        schema = self.schemas[name]
-        return [schema.cast_row(row) for row in self.rows(name)]
+        """A table's rows cast by its Table Schema (`core.cast`; ResourceError naming file, row
+        and field when a cell does not cast)."""
+        schema = self.schemas.get(name)
+        if schema is None:
+            raise ResourceError(f"the package has no table {name!r}")
+        # polars only when typed rows are asked for: loading a package stays light
+        from bloemdata.core.cast import read_typed  # noqa: PLC0415
+
+        return read_typed(self.path_of(name), schema, name).to_dicts()
 
     def text(self, name: str) -> str:
         """The contents of a text resource (a raw page)."""
@@ -104,6 +110,11 @@ class Package:
         }
 
 
+def hash_string(digest: hashlib._Hash) -> str:
+    """A finished digest as Data Package v2 writes a `hash`: `sha256:<hex>`."""
+    return f"{digest.name}:{digest.hexdigest()}"
+
+
 def file_stats(path: Path) -> tuple[int, str]:
     """Size in bytes and the Data Package v2 hash string (`sha256:<hex>`) of a file."""
     digest = hashlib.sha256()
@@ -112,7 +123,25 @@ def file_stats(path: Path) -> tuple[int, str]:
         for block in iter(lambda: handle.read(1 << 20), b""):
             digest.update(block)
             size += len(block)
-    return size, f"sha256:{digest.hexdigest()}"
+    return size, hash_string(digest)
+
+
+def bytes_stats(data: bytes) -> tuple[int, str]:
+    """`file_stats` of bytes already read."""
+    return len(data), hash_string(hashlib.sha256(data))
+
+
+def release_files(package: Package) -> list[str]:
+    """The package's own files a release publishes as they are, relative to its root: the
+    descriptor, every resource and every Table Schema file it names (the download folder and
+    the release bundle copy these). DescriptorError for a path that leaves the package."""
+    resources = package.descriptor["resources"]
+    files = [DESCRIPTOR, *(r.get("path") for r in resources)]
+    files += sorted({r["schema"] for r in resources if isinstance(r.get("schema"), str)})
+    named = [f for f in files if isinstance(f, str)]
+    for relative in named:
+        _inside(package.root, relative)
+    return list(dict.fromkeys(named))
 
 
 def stale_resources(package: Package) -> list[str]:

@@ -1,14 +1,14 @@
 """Table Schemas (schemas/*.json): the one definition of every field.
 
 Everything else that needs to know what a field is (Pandera schemas, SQLite columns, Datasette
-metadata, the data dictionary, Hypothesis strategies) asks this module.
+metadata, the data dictionary, Hypothesis strategies) asks this module; `core.cast` casts a
+field's cells by its type.
 """
 
 from __future__ import annotations
 
 import json
 from dataclasses import dataclass, field
-from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
@@ -88,10 +88,6 @@ class TableSchema:
                 return f
         raise KeyError(name)
 
-    def cast_row(self, row: dict[str, str]) -> dict[str, Any]:
-        """Cast a row of CSV strings to Python values (raises ValueError on a bad cell)."""
-        return {f.name: cast(f, row.get(f.name, ""), self.missing_values) for f in self.fields}
-
 
 def schema_from_descriptor(descriptor: dict[str, Any]) -> TableSchema:
     """Build a TableSchema from a parsed Table Schema descriptor."""
@@ -140,32 +136,6 @@ def load_schema(path: Path) -> TableSchema:
     if not isinstance(descriptor, dict):
         raise DescriptorError(f"{path}: a Table Schema must be a JSON object")
     return schema_from_descriptor(descriptor)
-
-
-def cast(f: Field, raw: str, missing_values: tuple[str, ...] = ("",)) -> Any:
-    """Cast one CSV cell by its field's type; None for a missing value; ValueError if it fails."""
-    if raw in missing_values:
-        return None
-    match f.type:
-        case "string" | "date" | "datetime":
-            return raw
-        case "integer" | "year":
-            if raw.strip() != raw or not raw.lstrip("-").isdigit():
-                raise ValueError(f"{raw!r} is not an integer")
-            return int(raw)
-        case "number":
-            try:
-                Decimal(raw)
-            except ArithmeticError as exc:
-                raise ValueError(f"{raw!r} is not a number") from exc
-            return float(raw)
-        case "boolean":
-            if raw in f.true_values:
-                return True
-            if raw in f.false_values:
-                return False
-            raise ValueError(f"{raw!r} is not one of {list(f.true_values + f.false_values)}")
-    raise ValueError(f"unsupported type {f.type!r}")  # pragma: no cover - rejected at load
 
 
 def _as_list(value: str | list[str]) -> list[str]:

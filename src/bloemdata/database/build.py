@@ -6,13 +6,13 @@ the Dutch text and its translation finds parts of compounds (`uitbuiting` in `ar
 and derived tables (`database.derived`) answer the questions researchers ask. The same package
 gives the same bytes.
 
-Fast at scale: the CSVs are read by polars as strings and cast by the schema types, loaded with
-`executemany` in one transaction into a fresh `.partial` file (no journal, no fsync: a failed build
-leaves no file), indexes and the FTS index are built once after loading, and `build` runs the
-validator in a worker process meanwhile; the file is renamed into place only when the package is
-valid. The exports (REFI-QDA, Taguette, wide CSV/Excel) are not part of the build: a caller that
-wants them passes their download writer (`bloemdata build --exports`, `bloemdata serve`, the release
-bundle).
+Fast at scale: the CSVs are read by polars as strings and cast by the schema types (`core.cast`, the
+cast validation uses), loaded with `executemany` in one transaction into a fresh `.partial` file (no
+journal, no fsync: a failed build leaves no file), indexes and the FTS index are built once after
+loading, and `build` runs the validator in a worker process meanwhile; the file is renamed into
+place only when the package is valid. The exports (REFI-QDA, Taguette, wide CSV/Excel) are not part
+of the build: a caller that wants them passes their download writer (`bloemdata build --exports`,
+`bloemdata serve`, the release bundle).
 
 Tables that are not resources (a release's `changes`) and download writers (the exports) are
 passed in by the caller (`bloemdata.database.defaults` lists the ones the hosts use); nothing
@@ -31,9 +31,10 @@ from typing import Any
 
 import polars as pl
 
-from bloemdata.core.errors import BloemdataError
+from bloemdata.core.cast import read_typed
+from bloemdata.core.errors import BloemdataError, ResourceError
 from bloemdata.core.package import DESCRIPTOR, Package
-from bloemdata.core.schema import Field, TableSchema
+from bloemdata.core.schema import TableSchema
 from bloemdata.database.derived import Basis, DerivedTable, derived_tables
 from bloemdata.database.downloads import DownloadWriter, write_downloads
 from bloemdata.database.layout import (
@@ -217,64 +218,15 @@ def _fill(
 
 
 def read_table(package: Package, name: str) -> pl.DataFrame:
-    """A resource as a polars frame typed by its Table Schema (read as strings, never guessed).
+    """A resource as a polars frame typed by its Table Schema (`core.cast`, as validation casts).
 
-    Missing values become null; integers, numbers and booleans are cast as `schema.cast` does.
-    A cell that does not cast raises BuildError naming the file and field (`build` validates
-    first, so this only happens to `write_database` on an unvalidated package).
+    A cell that does not cast raises BuildError naming the file, row and field (`build`
+    validates first, so this only happens to `write_database` on an unvalidated package).
     """
-    schema = package.schemas[name]
-    path = package.path_of(name)
     try:
-        raw = pl.read_csv(path, infer_schema=False, empty_string_is_null=False, raise_if_empty=True)
-    except (pl.exceptions.PolarsError, OSError) as exc:
-        raise BuildError(f"{path}: cannot read {name!r}: {exc}") from exc
-    missing = list(schema.missing_values)
-    columns = []
-    for f in schema.fields:
-        if f.name not in raw.columns:
-            columns.append(pl.lit(None, dtype=pl.String).alias(f.name))
-            continue
-        cell = pl.col(f.name)
-        columns.append(pl.when(cell.is_in(missing)).then(None).otherwise(cell).alias(f.name))
-    frame = raw.select(columns)
-    for f in schema.fields:
-        bad = _uncastable(f)
-        if bad is not None:
-            rows = frame.with_row_index("row", offset=2).filter(bad).head(1)
-            if rows.height:
-                row, value = rows.row(0, named=True)["row"], rows[f.name][0]
-                raise BuildError(
-                    f"{path}, row {row}, field {f.name!r}: {value!r} is not a {f.type}"
-                )
-    try:
-        return frame.select(_typed(f).alias(f.name) for f in schema.fields)
-    except pl.exceptions.PolarsError as exc:
-        raise BuildError(f"{path}: a value does not cast to its schema type: {exc}") from exc
-
-
-def _uncastable(f: Field) -> pl.Expr | None:
-    """Cells `schema.cast` refuses and a polars cast would take (or None for the type)."""
-    cell = pl.col(f.name)
-    match f.type:
-        case "integer" | "year":  # an optional minus and digits: no `+`, spaces or decimals
-            return cell.is_not_null() & ~cell.str.contains(r"^-?[0-9]+$")
-        case "boolean":
-            return cell.is_not_null() & ~cell.is_in(list(f.true_values + f.false_values))
-    return None
-
-
-def _typed(f: Field) -> pl.Expr:
-    cell = pl.col(f.name)
-    match f.type:
-        case "integer" | "year":
-            return cell.cast(pl.Int64, strict=True)
-        case "number":
-            return cell.cast(pl.Float64, strict=True)
-        case "boolean":
-            # the other cells are false values (checked by `_uncastable`) or null
-            return pl.when(cell.is_null()).then(None).otherwise(cell.is_in(list(f.true_values)))
-    return cell
+        return read_typed(package.path_of(name), package.schemas[name], name)
+    except ResourceError as exc:
+        raise BuildError(str(exc)) from exc
 
 
 def table_schemas(package: Package, tables: Sequence[ExtraTable] = ()) -> dict[str, TableSchema]:

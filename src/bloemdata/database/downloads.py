@@ -6,28 +6,26 @@ import shutil
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
-from bloemdata.core.package import DESCRIPTOR, Package
+from bloemdata.core.package import Package, release_files
 
 DownloadWriter = Callable[[Package, Path], None]
+DICTIONARY = "DATA_DICTIONARY.md"
 
 
 def write_downloads(
     package: Package, target: Path, writers: Sequence[DownloadWriter] = ()
 ) -> list[Path]:
-    """Copy datapackage.json, every resource, the schemas and data dictionary into `target`
-    (emptied first), then run each writer `writer(package, target)` (e.g. the exports)."""
+    """Copy the release's files (`core.package.release_files`) and the data dictionary into
+    `target` (emptied first), then run each writer `writer(package, target)` (e.g. the exports)."""
     if target.exists():
         shutil.rmtree(target)
     target.mkdir(parents=True)
-    root = package.root
     written = []
-    sources = [root / DESCRIPTOR, root / "DATA_DICTIONARY.md"]
-    sources += [package.path_of(name) for name in package.resource_names]
-    sources += sorted((root / "schemas").glob("*.json"))
+    sources = [package.root / relative for relative in [*release_files(package), DICTIONARY]]
     for source in sources:
         if not source.is_file():
             continue
-        destination = target / source.relative_to(root)
+        destination = target / source.relative_to(package.root)
         destination.parent.mkdir(parents=True, exist_ok=True)
         shutil.copyfile(source, destination)
         written.append(destination)

@@ -6,8 +6,7 @@ keeps the committed file equal to what this module generates.
 
 from __future__ import annotations
 
-from typing import Any
-
+from bloemdata.core.markdown import table_cell
 from bloemdata.core.package import Package
 from bloemdata.core.schema import Field
 
@@ -31,10 +30,6 @@ def constraints_text(field: Field) -> str:
         if key in c:
             parts.append(f"{label} {c[key]}")
     return "; ".join(parts)
-
-
-def _cell(text: Any) -> str:
-    return str(text).replace("|", "\\|").replace("\n", " ")
 
 
 def render(package: Package) -> str:
@@ -70,7 +65,8 @@ def render(package: Package) -> str:
             out.append("")
         out += ["| field | type | constraints | description |", "|---|---|---|---|"]
         out += [
-            f"| `{f.name}` | {f.type} | {_cell(constraints_text(f))} | {_cell(f.description)} |"
+            f"| `{f.name}` | {f.type} | {table_cell(constraints_text(f))} "
+            f"| {table_cell(f.description)} |"
             for f in schema.fields
         ]
         out.append("")
@@ -83,9 +79,9 @@ def render(package: Package) -> str:
             out += ["| code | label (en / nl) | definition | include | exclude |"]
             out += ["|---|---|---|---|---|"]
             out += [
-                f"| `{c['code_id']}` | {_cell(c['label_en'])} / {_cell(c['label_nl'])} | "
-                f"{_cell(c['definition_en'])} | {_cell(c['include_en'])} | "
-                f"{_cell(c['exclude_en'])} |"
+                f"| `{c['code_id']}` | {table_cell(c['label_en'])} / {table_cell(c['label_nl'])} | "
+                f"{table_cell(c['definition_en'])} | {table_cell(c['include_en'])} | "
+                f"{table_cell(c['exclude_en'])} |"
                 for c in codes
                 if c["parent_id"] == root["code_id"]
             ]

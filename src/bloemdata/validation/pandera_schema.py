@@ -1,12 +1,11 @@
 """Pandera (polars backend) schemas generated from the Table Schemas: nothing typed twice.
 
-A table is read as all-strings (so `1.10` stays `1.10`) and validated here against its Table
-Schema: types, `required`, `unique`, `enum`, `pattern`, `minLength`/`maxLength`,
-`minimum`/`maximum`, `categories`, the primary key (unique and, unlike frictionless, with no empty
-field) and the text hygiene rules of `validation.checks.text` on every string field. Values are
-cast by the schema's type, never guessed. Failure cases map back to `Problem`s with the resource,
-1-based data row, field and rule id. No I/O here.
-"""
+A table is read as all-strings (so `1.10` stays `1.10`) and validated here against its Table Schema:
+types (cast by `core.cast`, as the build casts), `required`, `unique`, `enum`, `pattern`,
+`minLength`/`maxLength`, `minimum`/`maximum`, `categories`, the primary key (unique and, unlike
+frictionless, with no empty field) and the text hygiene rules of `validation.checks.text` on every
+string field. Values are cast by the schema's type, never guessed. Failure cases map back to
+`Problem`s with the resource, 1-based data row, field and rule id. No I/O here."""
 
 from __future__ import annotations
 
@@ -23,58 +22,12 @@ from pandera.api.polars.types import PolarsData
 from pandera.errors import SchemaErrors
 from pandera.extensions import register_check_method
 
+from bloemdata.core import cast
 from bloemdata.core.schema import Field, TableSchema
 from bloemdata.validation.checks import table as t
 from bloemdata.validation.checks.text import TEXT_RULES, broken, context, suspect
 from bloemdata.validation.registry import Rule, excerpt
 from bloemdata.validation.report import Problem
-
-# Lexical forms of the Table Schema types (frictionless' defaults); a cell that does not match is
-# a type error rather than something polars would coerce.
-TYPE_PATTERNS = {
-    "integer": r"^-?[0-9]+$",
-    "year": r"^-?[0-9]{4}$",
-    "number": r"^[+-]?(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+)(?:[eE][+-]?[0-9]+)?$",
-    "date": r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$",
-    "datetime": r"^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}(?:\.[0-9]+)?"
-    r"(?:Z|[+-][0-9]{2}:[0-9]{2})?$",
-}
-
-
-def typed_expr(f: Field) -> pl.Expr:
-    """The field's values cast by its Table Schema type; null where missing or not castable."""
-    return _cast(pl.col(f.name), f).alias(f.name)
-
-
-def _cast(col: pl.Expr, f: Field) -> pl.Expr:
-    match f.type:
-        case "integer" | "year":
-            return pl.when(col.str.contains(TYPE_PATTERNS[f.type])).then(
-                col.cast(pl.Int64, strict=False)
-            )
-        case "number":
-            return pl.when(col.str.contains(TYPE_PATTERNS["number"])).then(
-                col.cast(pl.Float64, strict=False)
-            )
-        case "boolean":
-            return (
-                pl.when(col.is_in(list(f.true_values)))
-                .then(pl.lit(value=True))
-                .when(col.is_in(list(f.false_values)))
-                .then(pl.lit(value=False))
-            )
-        case "date":
-            return col.str.to_date("%Y-%m-%d", strict=False)
-        case "datetime":  # kept as text (SQLite stores TEXT); the pattern checks the form
-            return pl.when(col.str.contains(TYPE_PATTERNS["datetime"])).then(col)
-        case _:
-            return col
-
-
-def typed_frame(raw: pl.DataFrame, schema: TableSchema) -> pl.DataFrame:
-    """Cast an all-strings table by its schema (bad cells become null; Pandera reports them)."""
-    return raw.select([typed_expr(f) for f in schema.fields])
-
 
 # --- the registered check: every constraint of a field in one polars pass ----------------
 # Pandera collects each check on its own, so a check per constraint scanned a million-row
@@ -115,7 +68,7 @@ def _typed(col: pl.Expr, params: dict[str, Any]) -> pl.Expr:
         true_values=tuple(params["true_values"] or ()),
         false_values=tuple(params["false_values"] or ()),
     )
-    return _cast(col, f)
+    return cast.typed(f, col)
 
 
 def _in_values(col: pl.Expr, params: dict[str, Any], values: list[Any]) -> pl.Expr:

@@ -12,6 +12,8 @@ from dataclasses import asdict, dataclass, field
 from enum import StrEnum
 from typing import Any
 
+from bloemdata.core.markdown import table_cell
+
 
 class Severity(StrEnum):
     ERROR = "error"
@@ -120,10 +122,6 @@ def render_json(report: Report) -> str:
 _MD_HEADER = "| severity | row | field | rule | message |"
 
 
-def _md_escape(text: str) -> str:
-    return text.replace("|", "\\|").replace("\n", " ")
-
-
 def render_markdown(report: Report) -> str:
     """For CI summaries and release notes."""
     lines = [f"**{_summary(report)}**", ""]
@@ -131,12 +129,12 @@ def render_markdown(report: Report) -> str:
         lines += [f"### `{resource}`", "", _MD_HEADER, "|---|---|---|---|---|"]
         lines += [
             f"| {p.severity.value} | {'' if p.row is None else p.row} | {p.field or ''} | "
-            f"`{p.rule}` | {_md_escape(p.message)} |"
+            f"`{p.rule}` | {table_cell(p.message)} |"
             for p in problems
         ]
         lines.append("")
     if report.notes:
-        lines += ["Notes:", "", *(f"- {_md_escape(note)}" for note in report.notes)]
+        lines += ["Notes:", "", *(f"- {table_cell(note)}" for note in report.notes)]
     return "\n".join(lines).rstrip("\n") + "\n"
 
 

@@ -17,6 +17,7 @@ from pathlib import Path
 
 import polars as pl
 
+from bloemdata.core.cast import typed_frame
 from bloemdata.core.errors import BloemdataError
 from bloemdata.core.package import Package
 from bloemdata.validation.checks import structure as s
@@ -24,7 +25,7 @@ from bloemdata.validation.checks.coding import codebook_problems, coding_problem
 from bloemdata.validation.checks.docs import docs_problems
 from bloemdata.validation.checks.provenance import page_problems, transcription_problems
 from bloemdata.validation.checks.table import foreign_key_problems, referrers
-from bloemdata.validation.pandera_schema import typed_frame, validate_frame
+from bloemdata.validation.pandera_schema import validate_frame
 from bloemdata.validation.report import Report
 
 # what the transcription checks read of the statements

@@ -19,10 +19,8 @@ from pathlib import Path
 from bloemdata.core.errors import BloemdataError, PackageNotFoundError
 from bloemdata.core.package import DESCRIPTOR, Package
 from bloemdata.validation import frictionless_worker as independent
-from bloemdata.validation.frictionless_worker import frictionless_problems, new_problems
+from bloemdata.validation.frictionless_worker import new_problems
 from bloemdata.validation.report import Report
-
-__all__ = ["FRICTIONLESS_MAX_BYTES", "frictionless_problems", "new_problems", "validate"]
 
 FRICTIONLESS_MAX_BYTES = 5_000_000  # ~1 s of frictionless; above it, only with --frictionless
 

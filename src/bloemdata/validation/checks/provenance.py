@@ -14,33 +14,28 @@ import polars as pl
 
 from bloemdata.core.errors import BloemdataError
 from bloemdata.core.package import Package
-from bloemdata.validation.registry import register
+from bloemdata.validation.registry import Rule, register
 from bloemdata.validation.report import Problem
-from bloemdata.validation.transcription.check import check_package
+from bloemdata.validation.transcription.check import FindingKind, check_package
 
 GROUP = "provenance"
 
-FINDING_RULES = {
-    kind: register(kind, GROUP, summary, "{message}")
-    for kind, summary in (
-        ("anchor-invalid", "a statement's anchor parses and points inside its page"),
-        ("anchor-page", "a statement's page is held in the package"),
-        ("text-matches-anchor", "a statement's text is exactly what its anchor rebuilds"),
-        ("anchor-order", "an anchor's fragments run down the page"),
-        (
-            "column-geometry",
-            "fragments fit the statement's column (left starts, right ends a line)",
-        ),
-        ("statement-boundary", "a statement starts and ends like a sentence"),
-        ("page-covered-once", "every word of a page body is in exactly one statement"),
-    )
+# One rule per kind of transcription finding, registered under the kind's name (no catch-all:
+# a new kind without a summary here fails at import, and tests/test_rules_provenance.py says so).
+FINDING_SUMMARIES: dict[FindingKind, str] = {
+    FindingKind.ANCHOR_INVALID: "a statement's anchor parses and points inside its page",
+    FindingKind.ANCHOR_PAGE: "a statement's page is held in the package",
+    FindingKind.TEXT_MATCHES_ANCHOR: "a statement's text is exactly what its anchor rebuilds",
+    FindingKind.ANCHOR_ORDER: "an anchor's fragments run down the page",
+    FindingKind.COLUMN_GEOMETRY: (
+        "fragments fit the statement's column (left starts, right ends a line)"
+    ),
+    FindingKind.STATEMENT_BOUNDARY: "a statement starts and ends like a sentence",
+    FindingKind.PAGE_COVERED_ONCE: "every word of a page body is in exactly one statement",
 }
-TRANSCRIPTION = register(
-    "transcription",
-    GROUP,
-    "any other finding of the transcription checks (a kind this module does not name yet)",
-    "{message}",
-)
+FINDING_RULES: dict[FindingKind, Rule] = {
+    kind: register(kind.value, GROUP, FINDING_SUMMARIES[kind], "{message}") for kind in FindingKind
+}
 PAGE_HASH = register(
     "page-hash",
     GROUP,
@@ -159,7 +154,7 @@ def transcription_problems(
         return [PROVENANCE_UNCHECKED.problem("statements", message=str(exc))]
     problems = []
     for f in findings:
-        rule = FINDING_RULES.get(f.kind, TRANSCRIPTION)
+        rule = FINDING_RULES[f.kind]
         if f.statement_id is not None:
             problems.append(
                 rule.problem("statements", f.row, f.field, message=f"{f.statement_id}: {f.message}")

@@ -17,6 +17,8 @@ from pathlib import Path
 
 import polars as pl
 
+from bloemdata.core.cast import missing_to_null
+from bloemdata.core.package import bytes_stats, hash_string
 from bloemdata.core.schema import TableSchema
 from bloemdata.validation.registry import excerpt, register
 from bloemdata.validation.report import Problem
@@ -146,7 +148,7 @@ def stream_stats(path: Path, *, keep: bool = False) -> FileStats:
             parity = (parity + int(np.count_nonzero(quotes))) % 2
     return FileStats(
         size,
-        f"sha256:{digest.hexdigest()}",
+        hash_string(digest),
         bom=bom,
         nul=nul,
         separators=separators,
@@ -208,7 +210,7 @@ def parse_table(
         return None
     if stats.bom:
         scan.problems.append(ENCODING_BOM.problem(resource, 0))
-    return scan, _missing_to_null(frame, schema)
+    return scan, missing_to_null(frame, schema)
 
 
 @dataclass
@@ -220,14 +222,9 @@ class Scan:
     header: list[str] = field(default_factory=list)
 
 
-def file_stats(data: bytes) -> tuple[int, str]:
-    """Size and `sha256:<hex>` of bytes already read (as `bloemdata.core.package.file_stats`)."""
-    return len(data), f"sha256:{hashlib.sha256(data).hexdigest()}"
-
-
 def stale(resource: str, descriptor: dict, data: bytes) -> list[Problem]:
     """The descriptor's bytes/hash against the file's."""
-    size, digest = file_stats(data)
+    size, digest = bytes_stats(data)
     recorded = (descriptor.get("bytes"), descriptor.get("hash"))
     if recorded == (size, digest):
         return []
@@ -374,12 +371,4 @@ def read_frame(
     except (pl.exceptions.PolarsError, OSError) as exc:
         message = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
         return None, [CSV_MALFORMED.problem(resource, message=excerpt(message, 200))]
-    return _missing_to_null(frame, schema), []
-
-
-def _missing_to_null(frame: pl.DataFrame, schema: TableSchema) -> pl.DataFrame:
-    missing = list(schema.missing_values)
-    return frame.with_columns(
-        pl.when(pl.col(name).is_in(missing)).then(None).otherwise(pl.col(name)).alias(name)
-        for name in frame.columns
-    )
+    return missing_to_null(frame, schema), []

@@ -1,7 +1,8 @@
 """Checks that the statements are a faithful transcription of their raw pages.
 
-Each check yields a `Finding` (data, not an exception); `rules/provenance.py` turns them into
-report problems. Three independent kinds of evidence:
+Each check yields a `Finding` (data, not an exception) of a `FindingKind`;
+`validation.checks.provenance` reports each kind as its one rule. Three independent kinds of
+evidence:
 
 * the anchor rebuilds the statement's text exactly from the raw lines (nothing dropped, added
   or changed, words in order);
@@ -18,6 +19,7 @@ import itertools
 import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
+from enum import StrEnum
 
 import polars as pl
 
@@ -30,11 +32,23 @@ _STARTS = re.compile(r"^[\w(‘“'\"]")
 _ENDS = re.compile(r"[.!?)’”'\"…]$")
 
 
+class FindingKind(StrEnum):
+    """What a finding says is wrong; each kind is one rule of `validation.checks.provenance`."""
+
+    ANCHOR_INVALID = "anchor-invalid"
+    ANCHOR_PAGE = "anchor-page"
+    TEXT_MATCHES_ANCHOR = "text-matches-anchor"
+    ANCHOR_ORDER = "anchor-order"
+    COLUMN_GEOMETRY = "column-geometry"
+    STATEMENT_BOUNDARY = "statement-boundary"
+    PAGE_COVERED_ONCE = "page-covered-once"
+
+
 @dataclass(frozen=True)
 class Finding:
     """One transcription problem; `row` is the 1-based data row of the statement, if any."""
 
-    kind: str
+    kind: FindingKind
     message: str
     statement_id: str | None = None
     row: int | None = None
@@ -57,33 +71,33 @@ class StatementRef:
 def check_statement(lines: list[str], st: StatementRef) -> Iterator[Finding]:
     """Anchor, text and geometry checks for one statement against its page's raw lines."""
 
-    def finding(kind: str, message: str, field: str = "anchor") -> Finding:
+    def finding(kind: FindingKind, message: str, field: str = "anchor") -> Finding:
         return Finding(kind, message, st.statement_id, st.row, field, st.page)
 
     try:
         fragments = parse(st.anchor)
         rebuilt = resolve(lines, st.anchor)
     except AnchorError as exc:
-        yield finding("anchor-invalid", str(exc))
+        yield finding(FindingKind.ANCHOR_INVALID, str(exc))
         return
     if rebuilt != st.text:
         yield finding(
-            "text-matches-anchor",
+            FindingKind.TEXT_MATCHES_ANCHOR,
             f"text differs from the raw page at its anchor: {_first_difference(st.text, rebuilt)}",
             "text",
         )
     for before, after in itertools.pairwise(fragments):
         if after.line <= before.line:
             yield finding(
-                "anchor-order", f"fragment {after} does not follow {before} down the page"
+                FindingKind.ANCHOR_ORDER, f"fragment {after} does not follow {before} down the page"
             )
     for fragment in fragments:
         problem = _geometry(lines, fragment, st.column)
         if problem:
-            yield finding("column-geometry", problem, "column")
+            yield finding(FindingKind.COLUMN_GEOMETRY, problem, "column")
     if not _STARTS.search(st.text) or not _ENDS.search(st.text):
         yield finding(
-            "statement-boundary",
+            FindingKind.STATEMENT_BOUNDARY,
             "text does not start and end like a sentence: a word may belong to a neighbour",
             "text",
         )
@@ -118,7 +132,7 @@ def check_coverage(
         for start, end, label in sorted(spans.get(number, [])):
             if start < covered_to:
                 yield Finding(
-                    "page-covered-once",
+                    FindingKind.PAGE_COVERED_ONCE,
                     f"line {number}, offsets {start}-{min(end, covered_to)} are covered by "
                     f"{holder} and {label}",
                     page=page,
@@ -131,7 +145,7 @@ def check_coverage(
         if missing:
             words = " ".join(_words_at(text, missing))
             yield Finding(
-                "page-covered-once",
+                FindingKind.PAGE_COVERED_ONCE,
                 f"line {number}: {words!r} is in no statement",
                 page=page,
             )
@@ -222,7 +236,7 @@ def _reference(
         if st.page not in lines:
             message = f"page {st.page[1]} of {st.page[0]!r} is not held"
             findings.append(
-                Finding("anchor-page", message, st.statement_id, st.row, "page", st.page)
+                Finding(FindingKind.ANCHOR_PAGE, message, st.statement_id, st.row, "page", st.page)
             )
             continue
         findings.extend(check_statement(lines[st.page], st))

@@ -19,7 +19,8 @@ from dataclasses import dataclass
 
 import polars as pl
 
-_ANCHOR = r"^[0-9]+:[0-9]+-[0-9]+(?:[;~][0-9]+:[0-9]+-[0-9]+)*$"
+from bloemdata.core.anchor import ANCHOR_PATTERN
+
 # `[\p{L}\p{N}_]` is Python's `\w` (str.isalnum or _); Rust's `\w` also takes combining marks.
 _STARTS = r"^[\p{L}\p{N}_(‘“'\"]"
 _ENDS = r"[.!?)’”'\"…]$"
@@ -139,7 +140,7 @@ def screen(
         how="left",
         maintain_order="left",
     )
-    well_formed = pl.col("anchor").fill_null("").str.contains(_ANCHOR)
+    well_formed = pl.col("anchor").fill_null("").str.contains(ANCHOR_PATTERN)
     boundary = pl.col("text").fill_null("").str.contains(_STARTS) & pl.col("text").fill_null(
         ""
     ).str.contains(_ENDS)
@@ -215,7 +216,7 @@ def _odd_pages(
     """Pages of the batch whose body may not be covered exactly once (statements, headings)."""
     pages = held.pages.filter(in_batch)
     on_pages = excluded.join(pages, on=_KEYS, how="inner", maintain_order="left")
-    well_formed = pl.col("anchor").str.contains(_ANCHOR)
+    well_formed = pl.col("anchor").str.contains(ANCHOR_PATTERN)
     heading = fragments(on_pages.filter(well_formed), held, ["pidx"])
     columns = ["pidx", "gidx", "start", "end", "line_text", "length", "trail"]
     spans = pl.concat([frag.select(columns), heading.select(columns)])
