@@ -10,6 +10,7 @@ report.
 
 from __future__ import annotations
 
+import functools
 import json
 import re
 import subprocess
@@ -17,7 +18,7 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from bloemdata.validation.registry import RULES
+from bloemdata.validation.registry import Rule, all_rules
 from bloemdata.validation.report import Problem
 
 RULE_OF_ERROR = {
@@ -92,7 +93,8 @@ def problem(error: dict[str, Any]) -> Problem:
         match = _CONSTRAINT.search(error.get("note") or "")
         name = match.group(1) if match else ""
         rule_id = re.sub(r"(?<!^)([A-Z])", r"-\1", name).lower() if name else "frictionless"
-    rule = RULES.get(rule_id, RULES["frictionless"])
+    rules = _rules()
+    rule = rules.get(rule_id, rules["frictionless"])
     row = error.get("row")
     return Problem(
         resource=error.get("resource") or "datapackage.json",
@@ -170,3 +172,9 @@ def main(descriptor: str) -> None:
 
 if __name__ == "__main__":
     main(sys.argv[1])
+
+
+@functools.cache
+def _rules() -> dict[str, Rule]:
+    """Every rule by id: the rule modules loaded (a caller may not have imported them yet)."""
+    return {rule.id: rule for rule in all_rules()}
