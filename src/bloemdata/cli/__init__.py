@@ -10,7 +10,7 @@ from __future__ import annotations
 import click
 
 from bloemdata import __version__
-from bloemdata.cli import coding, database, exports, package, validation, versions
+from bloemdata.cli import coding, database, exports, ingest, package, validation, versions
 from bloemdata.cli.exits import BloemdataGroup
 
 COMMANDS: tuple[click.Command, ...] = (
@@ -24,6 +24,8 @@ COMMANDS: tuple[click.Command, ...] = (
     versions.release_group,
     versions.diff_command,
     versions.bundle_command,
+    ingest.anchor_command,
+    ingest.page_group,
 )
 
 

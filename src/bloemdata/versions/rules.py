@@ -15,6 +15,7 @@ from bloemdata.core.anchor import parse as parse_anchor
 from bloemdata.core.errors import AnchorError
 from bloemdata.core.package import Package
 from bloemdata.validation.checks import release as rules
+from bloemdata.validation.checks import uncoded
 from bloemdata.validation.report import Problem, Report
 from bloemdata.versions.change import Change, Diff, Kind, Level, level_rank
 from bloemdata.versions.changelog import render_changelog, render_citation
@@ -156,6 +157,7 @@ def check(root: Path | str, version: str | None = None, against: str | None = No
         report.add(problem(rules.HISTORY_MISSING))
         return report
     report.extend(_generated_files(root, package, history))
+    report.extend(uncoded.release_problems(package))
     if parse_version(version) is None:
         report.add(problem(rules.VERSION_INVALID, subject="version", version=version))
         return report

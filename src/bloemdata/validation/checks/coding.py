@@ -26,11 +26,15 @@ TOPIC = register(
     "each statement has at least one `topic` code per coder and round",
     "{statement} has no topic code from {coder} in round {round}",
 )
+# Not yet coded is a state, not a broken coding: a page just added waits for its coders. Validate
+# lists each such statement as a warning; `release check` refuses to release them (`uncoded`).
 UNCODED = register(
     "statement-uncoded",
     GROUP,
-    "every current statement is coded",
-    "{statement} has no codings",
+    "a current statement no coder has coded yet is listed as not yet coded (`release check`"
+    " refuses to release it)",
+    "{statement} is not yet coded",
+    Severity.WARNING,
 )
 NOT_CODABLE = register(
     "code-not-codable",

@@ -128,3 +128,10 @@ BUNDLE_NOT_RECORDED = register(
     "`bloemdata bundle` bundles only a recorded release",
     "version {version} is not a recorded release: run `bloemdata release record {version}` first",
 )
+UNCODED = register(
+    "release-uncoded",
+    GROUP,
+    "a release carries no current statement that no coder has coded (`validate` only warns:"
+    " `statement-uncoded`)",
+    "{statement} is current but not yet coded: code it (or withdraw it) before releasing",
+)

@@ -1,0 +1,1 @@
+"""Adding a page: align statement texts to a raw page, propose statements, review, add."""
