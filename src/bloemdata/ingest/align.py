@@ -167,6 +167,13 @@ class _Solver:
             out.append(((k, nxt), word[len(t.text) :]))
         return out
 
+    def _starting(self, piece: str, hyphen_ends: list[int], before_dash: list[int]) -> list[int]:
+        """Tokens that can begin `piece`: equal to it, or the head of a hyphen-cut part of it."""
+        found = set(self.by_text.get(piece, []))
+        found.update(k for k in hyphen_ends if piece.startswith(self.tokens[k].text[:-1]))
+        found.update(k for k in before_dash if piece.startswith(self.tokens[k].text))
+        return sorted(found)
+
     def solve(self) -> Alignment:  # noqa: PLR0915 - one DP, read top to bottom
         words, tokens = self.words, self.tokens
         n = len(words)
@@ -193,16 +200,21 @@ class _Solver:
 
         def word_from(i: int, k: int, starts: bool) -> tuple[float, tuple]:
             """Cost of placing word i with its first piece at token k, fragment started `starts`."""
-            word = words[i]
+            return piece_from(i, words[i], k, starts, 0)
+
+        def piece_from(i: int, rest: str, k: int, starts: bool, depth: int) -> tuple[float, tuple]:
+            """Cost of placing what is left of word i (`rest`) from token k on."""
             options: list[tuple[float, tuple]] = []
-            if tokens[k].text == word:
+            if tokens[k].text == rest:
                 options.append((state_cost(i + 1, k, starts), ("word", k)))
-            for used, rest in self._splits(word, k):
-                end = used[-1]
-                for k2 in self.by_text.get(rest, []):
-                    if tokens[k2].line > tokens[end].line:
-                        cost = 1 + close_pen(end, starts) + state_cost(i + 1, k2, tokens[k2].first)
-                        options.append((cost, ("split", k, end, k2)))
+            if depth < 2:  # a word cut twice (three lines) at most
+                for used, tail in self._splits(rest, k):
+                    end = used[-1]
+                    for k2 in self._starting(tail, hyphen_ends, before_dash):
+                        if tokens[k2].line > tokens[end].line:
+                            cost, sub = piece_from(i, tail, k2, tokens[k2].first, depth + 1)
+                            cost += 1 + close_pen(end, starts)
+                            options.append((cost, ("split", k, end, sub)))
             return min(options, key=lambda o: o[0]) if options else (inf, ())
 
         # state values for word i are needed for j that can end word i-1: compute lazily
@@ -221,11 +233,9 @@ class _Solver:
                 continue
             word = words[i]
             # opening word i as a new fragment at k: candidates
-            candidates = set(self.by_text.get(word, []))
-            candidates.update(k for k in hyphen_ends if word.startswith(tokens[k].text[:-1]))
-            candidates.update(k for k in before_dash if word.startswith(tokens[k].text))
+            candidates = self._starting(word, hyphen_ends, before_dash)
             per_line: dict[int, tuple[float, tuple]] = {}
-            for k in sorted(candidates):
+            for k in candidates:
                 value = word_from(i, k, tokens[k].first)
                 line = tokens[k].line
                 if value[0] < per_line.get(line, (inf, ()))[0]:
@@ -270,16 +280,14 @@ class _Solver:
                     fragments[-1][2] = tokens[k].end
                 used.append(k)
                 return k, (tokens[k].first if new_fragment else self._starts)
-            _, k, end, k2 = choice
+            _, k, end, sub = choice
             if new_fragment:
                 fragments.append([tokens[k].line, tokens[k].start, tokens[end].end, None])
             else:
                 fragments[-1][2] = tokens[end].end
             fragments[-1][3] = HYPHEN_JOIN
-            fragments.append([tokens[k2].line, tokens[k2].start, tokens[k2].end, None])
             used.extend(range(k, end + 1))
-            used.append(k2)
-            return k2, tokens[k2].first
+            return place(sub, new_fragment=True)
 
         self._starts = True
         j, starts = place(choice, new_fragment=True)
