@@ -217,3 +217,16 @@ def test_end_to_end_generated_page_added_coded_validated_and_searchable(package_
             ['"' + longest["text"].replace('"', '""') + '"'],
         ).fetchall()
     assert (longest["statement_id"],) in found
+
+
+def test_a_statement_that_breaks_a_transcription_rule_is_refused(page10):
+    """The validator's rebuild checks run before writing: a text that does not end like a
+    sentence (a word left to its neighbour) is refused, and nothing is written."""
+    root, raw, page, _, shipped, _, en = page10
+    before = _files(root)
+    texts = [s["text"] for s in shipped]
+    cut = texts[0].rsplit(" ", 1)
+    nl = _write(raw.parent / "cut.txt", [cut[0], *texts[1:]])
+    result = _add(root, raw, page, nl, "--translations", str(en))
+    _refused(root, result, "statement 1", "statement-boundary")
+    assert _files(root) == before

@@ -23,6 +23,7 @@ from bloemdata.core.package import DESCRIPTOR, Package, file_stats, write_descri
 from bloemdata.ingest.align import PageAlignment, align_page
 from bloemdata.ingest.frame import find_frame
 from bloemdata.ingest.paragraphs import read_paragraphs
+from bloemdata.validation.transcription.check import StatementRef, check_coverage, check_statement
 
 SOURCES_DIR = "datapackage/sources"
 
@@ -156,12 +157,34 @@ def _plan(  # noqa: PLR0912, PLR0917 - every refusal checked in one place, in or
             f"statement {second + 1} ({_quote(texts[second])}) needs words that statement "
             f"{first + 1} ({_quote(texts[first])}) already holds, first {word!r}"
         )
+    if not reasons:
+        reasons += _rebuild_checks(lines, aligned, source_id, page, [frame.heading, frame.footer])
     if reasons:
         raise PageRefusedError(reasons)
     return _Plan(
         raw, lines, source_id, resource, path, frame.heading, frame.footer, texts,
         translations, aligned, section_row,
     )  # fmt: skip
+
+
+def _rebuild_checks(
+    lines: list[str], aligned: PageAlignment, source_id: str, page: int, frame: list[str]
+) -> list[str]:
+    """The validator's transcription checks on the rows about to be written: the same
+    guarantees as the shipped pages (anchors rebuild the texts, fragments fit their column, a
+    statement starts and ends like a sentence, no word in two statements). Words in no statement
+    are listed by the caller, not refused."""
+    refs = [
+        StatementRef(n + 1, f"statement {n + 1}", (source_id, page), p.column, p.text, p.anchor)
+        for n, p in enumerate(aligned.placed)
+    ]
+    findings = [f for ref in refs for f in check_statement(lines, ref)]
+    findings += [
+        f
+        for f in check_coverage(lines, refs, frame, (source_id, page))
+        if not f.message.endswith("is in no statement")
+    ]
+    return [f"{f.statement_id or 'the page'}: {f.message} ({f.kind})" for f in findings]
 
 
 def _section_row(  # noqa: PLR0917 - what a new section row is made of
