@@ -147,10 +147,10 @@ def _plan(  # noqa: PLR0912, PLR0917 - every refusal checked in one place, in or
         if unicodedata.normalize("NFC", statement) != statement:
             reasons.append(f"statement {number} is not NFC: {_quote(statement)}")
     aligned = align_page(lines, texts, [frame.heading, frame.footer])
-    for number, exc in aligned.not_found:
+    for number, missing in aligned.not_found:
         reasons.append(
-            f"statement {number + 1} ({_quote(texts[number])}): word {exc.word_index + 1} "
-            f"{exc.word!r} is not on the page after the words before it"
+            f"statement {number + 1} ({_quote(texts[number])}): word {missing.word_index + 1} "
+            f"{missing.word!r} is not on the page after the words before it"
         )
     for first, second, word in aligned.claimed_twice:
         reasons.append(

@@ -34,9 +34,11 @@ def render(raw_name: str, page: int, lines: Sequence[str], proposal: Proposal) -
             for offset in range(fragment.start, fragment.end):
                 owner[fragment.line, offset] = -1
     rows = []
-    for number, line in enumerate(lines, start=1):
-        cells, current, run = [], None, ""
-        for offset, char in enumerate(line):
+    for number, text in enumerate(lines, start=1):
+        cells: list[str] = []
+        current: int | None = None
+        run = ""
+        for offset, char in enumerate(text):
             who = owner.get((number, offset))
             if (number, offset) in firsts:
                 if run:
