@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import hashlib
+import json
 import shutil
 import sqlite3
 from pathlib import Path
@@ -207,6 +208,16 @@ def test_end_to_end_generated_page_added_coded_validated_and_searchable(package_
     report = validate(package_copy, frictionless=True)
     assert report.errors == [], report.errors
     assert not [p for p in report.warnings if p.rule == "statement-uncoded"]
+    # the release rules against the last release's files: a new page is a minor release
+    root = Path(__file__).resolve().parents[2]
+    shutil.copy2(root / "releases.json", package_copy)
+    last = json.loads((root / "releases.json").read_text(encoding="utf-8"))["releases"][-1]
+    minor = release.next_versions(last["version"])
+    for level in ("patch", "minor"):
+        check = release.check(package_copy, version=minor[level], against=str(root))
+        rules = {p.rule for p in check.errors}
+        assert "release-uncoded" not in rules
+        assert ("release-bump-too-small" in rules) == (level == "patch"), check.errors
     database = tmp_path / "bloemdata.db"
     write_database(Package.load(package_copy), database, tables=EXTRA_TABLES)
     longest = max(new, key=lambda s: len(s["text"]))
