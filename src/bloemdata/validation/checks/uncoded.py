@@ -1,8 +1,8 @@
 """The release rule on coding: no current statement is released that no coder has coded.
 
 `validate` only warns about such statements (rule `statement-uncoded`: a page just added waits
-for its coders); a release must not carry them. `versions.rules.check` calls `release_problems`; the rule is declared
-with the other release rules (`checks/release.py`).
+for its coders); a release must not carry them. `versions.rules.check` calls `release_problems`;
+the rule is declared with the other release rules (`checks/release.py`).
 """
 
 from __future__ import annotations
