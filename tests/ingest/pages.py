@@ -1,12 +1,22 @@
 """Generated two-column pages, rendered into raw text the way PDF extraction interleaves them.
 
-A page is bands of two columns laid out by greedy word wrap at a column width, long words cut
-by a line-wrap hyphen (`signa-` or `wacht -`). Each printed row has a height (y); rows of the
-two columns at the same y become one extracted line (left words, a space, right words), rows at
-different y lines of their own, at offset 0, in y order: the interleaving of the source's page
-10. A band may hold one column only (one-column lines), the first row may carry the section
-heading, the last line is the running footer. The true anchor of every statement is recorded
-as the text is rendered.
+A page is bands of two columns laid out by greedy word wrap, long words cut by a line-wrap
+hyphen (`signa-` or `wacht -`). Each printed row has a height (y); rows of the two columns at
+the same y become one extracted line (left words, one space, right words), rows at different y
+lines of their own, at offset 0, in y order: the interleaving of the source's page 10. A band
+may hold one column only (one-column lines), the first row may carry the section heading, the
+last line is the running footer. The true anchor of every statement is recorded as the text is
+rendered.
+
+Kept as on page 10 (`datapackage/sources/bloemlezing-p010.txt`), neither easier nor harder:
+both columns have one width (page 10: about 60 characters each; here drawn per page between
+45 and 65), and each row holds a few characters more or less than that width (`JITTER`: page
+10 is set in a proportional font, its full rows hold 46 to 65 characters), so a row's length
+only roughly tells a full row from a paragraph's last one. No padding puts the right column at
+a fixed offset: extraction joins the rows with one space, as on page 10, so the right column
+starts wherever the left row ends. Statements are sentences of random words (a capital first,
+a full stop last): only line geometry, never meaning, can tell a sentence end from a
+statement end or a column split.
 """
 
 from __future__ import annotations
@@ -80,6 +90,7 @@ WORDS = [
     "scholen",
     "gemeentelijke",
 ]
+JITTER = 4  # a proportional font: a full row of page 10 holds 52 to 65 characters
 FOOTER = "bloemlezing - programma samen tegen mensenhandel"
 
 
@@ -121,14 +132,17 @@ def _wrap(text: str, width: int, rng: random.Random, hyphenate: float) -> list[t
     line = ""
     words = text.split()
     i = 0
+    room_of_row = width  # drawn anew at the start of each row
     while i < len(words):
         word = words[i]
         candidate = f"{line} {word}" if line else word
-        if len(candidate) <= width:
+        if not line:
+            room_of_row = width + rng.randint(-JITTER, JITTER)
+        if len(candidate) <= room_of_row:
             line = candidate
             i += 1
             continue
-        room = width - len(line) - (1 if line else 0)
+        room = room_of_row - len(line) - (1 if line else 0)
         alpha = word.isalpha() and word.islower()
         if alpha and len(word) >= 8 and room >= 6 and rng.random() < hyphenate:
             spaced = rng.random() < 0.2
@@ -158,7 +172,7 @@ def generate(rng: random.Random, page: int = 11) -> Generated:  # noqa: PLR0915
     y = 0.0
     heading = ""
     section = None
-    width_l, width_r = rng.randint(38, 60), rng.randint(38, 60)
+    width_l = width_r = rng.randint(45, 65)  # page 10: both columns about 60 characters
     if rng.random() < 0.7:
         section = f"{rng.randint(1, 9)}.{rng.randint(1, 12)}"
         title = rng.choice(("Aandacht/betrokkenheid", "Samenwerking", "Signalering en melding"))

@@ -11,10 +11,14 @@ capital after a word that ends no sentence marks the other column's start; a lin
 column holds two segments, a shorter one is split only on strong evidence; a line that does not
 end its statement is about as wide as its column, and a word that would have fitted on a
 statement's last line (greedy wrap, column widths measured in a first reading) does not continue
-it. Ties go to the statement whose last line is fullest.
+it. Ties go to the statement whose last line is fullest. The column width is the narrowest that
+lets every line be read as at most two rows, with slack for a proportional font (a full row of
+page 10 holds 46 to 65 characters).
 
 Measured: 23 of page 10's 24 shipped statements proposed exactly; on generated pages of word
-salad (no meaning to tell a sentence end from a paragraph end) about half.
+salad with page 10's geometry (tests/ingest/pages.py) about 69%: where a full row ends is
+known only to a few characters, so the cut between two lowercase words of a joined line
+is often a guess.
 """
 
 from __future__ import annotations
@@ -30,6 +34,8 @@ from bloemdata.ingest.frame import Frame, find_frame
 _TERMINAL = re.compile(r"[.!?…][’”'\")»]*$")
 _BULLET = re.compile(r"^(?:[a-z]\.|[a-z]\)|\d+[.)]|[-•–*])$")
 _SPLIT_SHORT = -2.5  # a line that fits one column is split only on strong evidence
+_SLACK = 1.1  # a proportional font: full rows vary a few characters
+_WRAP_SLACK = 0.15  # a proportional font: a row may end this much short of the widest
 _FULLNESS = 0.5  # weight of the tie-break: the fuller last line continues
 
 
@@ -121,10 +127,22 @@ def _read(
 
 
 def _column_width(lines: Sequence[str], by_line: dict[int, list[Token]]) -> float:
-    """The widest a column's line can be: a little over half the widest line."""
-    widest = max((toks[-1].end - toks[0].start for toks in by_line.values()), default=0)
+    """The narrowest column width that lets every line be read as at most two column rows.
+
+    Every printed row is at most a column wide, and a line holds at most one row of each
+    column, so the width is at least the smallest of a line's longest part over its word
+    boundaries; full rows make it about that. A little slack covers a proportional font.
+    """
     del lines
-    return 0.56 * widest
+    need = 0
+    for toks in by_line.values():
+        whole = toks[-1].end - toks[0].start
+        best = whole
+        for cut in range(1, len(toks)):
+            part = max(toks[cut - 1].end - toks[0].start, toks[-1].end - toks[cut].start)
+            best = min(best, part)
+        need = max(need, best)
+    return need * _SLACK
 
 
 def _kind(first: str) -> str:
@@ -189,7 +207,7 @@ class _Reader:
         else:
             width = max(self.widths.values())
         _, start, end = paragraph.segments[-1]
-        if end - start + 1 + len(first) <= width:
+        if end - start + 1 + len(first) <= width * (1 - _WRAP_SLACK):
             return -2.5
         return 0.0
 
