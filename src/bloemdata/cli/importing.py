@@ -6,6 +6,7 @@ from pathlib import Path
 
 import click
 
+from bloemdata.cli.exits import fail
 from bloemdata.cli.options import PACKAGE_OPTION
 from bloemdata.core.coded import CodedData
 from bloemdata.core.package import Package
@@ -91,3 +92,43 @@ def qdpx_command(
             dry_run=dry_run,
         )
     )
+
+
+@import_group.command(name="sheet")
+@click.argument("file", type=click.Path(path_type=Path, dir_okay=False))
+@click.option(
+    "--coder",
+    "coder_id",
+    default=None,
+    help="The coder id the sheet holds codings of (default: the one in the sheet's about sheet; "
+    "a CSV needs it).",
+)
+@ROUND_OPTION
+@DRY_RUN_OPTION
+@PACKAGE_OPTION
+def sheet_command(
+    file: Path, *, coder_id: str | None, round_number: int | None, dry_run: bool, package_path: Path
+) -> None:
+    """Import a filled coding sheet (.xlsx from `bloemdata export sheet`, or a CSV saved from it).
+
+    Every problem is reported with sheet, row and column; nothing is imported when there is one.
+    Validated before anything is written; importing the same sheet twice adds nothing.
+
+    Example: bloemdata import sheet bloemdata-coding-sheet-reviewer-1.xlsx
+    """
+    from bloemdata.coding import apply, sheet_import, summary  # noqa: PLC0415 - openpyxl, polars
+    from bloemdata.coding.qdpx_import import CODER_ID  # noqa: PLC0415
+
+    package = Package.load(package_path)
+    data = CodedData.load(package)
+    imported = sheet_import.read_sheet(file, data, coder_id)
+    if not CODER_ID.match(imported.coder):
+        fail(f"{imported.coder!r} is not a coder id: a role and a number, e.g. reviewer-1", 1)
+    codings = {imported.coder: imported.codings}
+    if dry_run:
+        applied = apply.Applied(apply.plan(data, codings, round_number))
+    else:
+        applied = apply.apply(package, codings, round_number, "a coding sheet")
+    text = summary.render(str(file), applied, dry_run=dry_run)
+    notes = [*imported.notes, f"{imported.uncoded} row(s) left empty: not coded"]
+    click.echo(text + "".join(f"\n  note: {n}" for n in notes))
