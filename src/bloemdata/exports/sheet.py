@@ -114,15 +114,11 @@ def write(package: Package, outdir: Path, coder_id: str, data: CodedData | None 
     about = workbook.add_worksheet(ABOUT_SHEET)
     about.write_row(0, 0, [CODER_KEY, coder_id])
     about.write_row(1, 0, [VERSION_KEY, data.version])
-    about.write_row(
-        2,
-        0,
-        [
-            "how",
-            "Code each statement in the coding sheet: one valence from the list, 1 for "
-            "every other code that applies. Do not edit the texts. Return the file; the "
-            "maintainer runs `bloemdata import sheet`.",
-        ],
+    how = (
+        "Code each statement in the coding sheet: one valence from the list, 1 for every other "
+        "code that applies. Do not edit the texts. Return the file; the maintainer runs "
+        "`bloemdata import sheet`."
     )
+    about.write_row(2, 0, ["how", how])
     workbook.close()
     return path
