@@ -1,4 +1,4 @@
-"""Coding sheets (issue 13): `export sheet` for a coder, filled as spreadsheets save it, `import sheet`."""
+"""Coding sheets (issue 13): exported for a coder, filled as spreadsheets save them, imported."""
 
 from __future__ import annotations
 
