@@ -109,6 +109,7 @@ def test_a_filled_sheet_comes_back(package_copy, tmp_path, form):
     again = run(package_copy, *args)
     assert again.exit_code == 0, again.output
     assert "nothing added" in again.output
+    assert "ignored" not in result.output  # every column of the sheet is read
     assert snapshot(package_copy) == before
 
 

@@ -130,5 +130,7 @@ def sheet_command(
     else:
         applied = apply.apply(package, codings, round_number, "a coding sheet")
     text = summary.render(str(file), applied, dry_run=dry_run)
-    notes = [*imported.notes, f"{imported.uncoded} row(s) left empty: not coded"]
+    notes = list(imported.notes)
+    if imported.uncoded:
+        notes.append(f"{imported.uncoded} row(s) left empty: not coded")
     click.echo(text + "".join(f"\n  note: {n}" for n in notes))

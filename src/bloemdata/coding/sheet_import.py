@@ -26,6 +26,7 @@ from bloemdata.core.sheet_layout import (
     ID,
     SINGLE_CODE_DIMENSIONS,
     TEXT,
+    TEXT_EN,
     bracketed,
 )
 
@@ -221,7 +222,7 @@ def _columns(sheet: Sheet, data: CodedData) -> tuple[_Columns, list[str]]:
     problems = []
     ignored = []
     for i, name in enumerate(header):
-        if i in {columns.id, columns.text} or not name:
+        if i in {columns.id, columns.text} or not name or name.casefold() == TEXT_EN:
             continue
         if name.casefold() in SINGLE_CODE_DIMENSIONS:
             dimension = name.casefold()
