@@ -4,6 +4,7 @@ ATLAS.ti and MAXQDA; what is reported and refused; nothing changed on a refusal.
 from __future__ import annotations
 
 import csv
+import shutil
 import zipfile
 from pathlib import Path
 
@@ -19,6 +20,7 @@ from bloemdata.core.package import Package, refresh
 from bloemdata.validation.validate import validate
 
 from .refi_tools import ATLAS, MAXQDA, NVIVO, QUALCODER, TOOLS, Extras, Tool, handback, plant
+from .test_reliability import SECOND, add_second_coder
 
 NAME = "Jan de Vries-Ördögh"  # a real-looking name that must never enter the package
 CODER = "reviewer-1"
@@ -277,3 +279,20 @@ def test_a_coder_option_naming_no_user_is_refused(package_copy, tmp_path):
     )
     assert result.exit_code == 1
     assert "names a user the project does not have" in result.output
+
+
+def test_our_own_export_with_a_second_coder_round_trips(package_copy, tmp_path):
+    """A project we wrote ourselves (every GUID ours) with a second coder in it."""
+    donor = tmp_path / "donor"
+    shutil.copytree(package_copy, donor)
+    add_second_coder(donor)
+    path = export(donor, tmp_path / "export")
+    expected = {
+        (r["statement_id"], r["code_id"], r["round"])
+        for r in Package.load(donor).rows("codings")
+        if r["coder_id"] == SECOND
+    }
+    result = run(package_copy, str(path), "--coder", f"{SECOND}={SECOND}")
+    assert result.exit_code == 0, result.output
+    assert coded_by(package_copy, SECOND) == expected
+    assert validate(package_copy).valid
