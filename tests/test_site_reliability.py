@@ -1,4 +1,4 @@
-"""The dashboard's reliability chart (issue 13): only with figures, and its query reads them."""
+"""Reliability shown (issue 13): the dashboard chart, only with figures, and the release notes."""
 
 from __future__ import annotations
 
@@ -9,6 +9,7 @@ from click.testing import CliRunner
 from bloemdata.cli import cli
 from bloemdata.core.package import Package
 from bloemdata.site.metadata import dashboard
+from bloemdata.versions.changelog import reliability_notes
 
 from .test_reliability import add_second_coder
 
@@ -39,3 +40,23 @@ def test_the_chart_shows_every_dimensions_alpha_with_its_interval(package_copy, 
         "krippendorff-alpha-nominal",
         "krippendorff-alpha-masi",
     }
+
+
+def test_release_notes_report_each_dimensions_alpha(package_copy):
+    assert reliability_notes(Package.load(package_copy)) == []  # one coder: nothing to report
+    add_second_coder(package_copy)
+    result = CliRunner().invoke(cli, ["reliability", "--package", str(package_copy), "--write"])
+    assert result.exit_code == 0, result.output
+    package = Package.load(package_copy)
+    (note,) = reliability_notes(package)
+    assert note.startswith("Inter-coder reliability, round 1, 2 coders")
+    dimensions = {r["dimension"] for r in package.rows("codes")}
+    for dimension in dimensions:
+        assert f"{dimension} (" in note
+    valence = next(
+        r
+        for r in package.rows("reliability")
+        if r["dimension"] == "valence" and not r["code_id"] and r["statistic"].endswith("nominal")
+    )
+    assert f"valence (category) {float(valence['value']):.3f} [" in note
+    assert "topic (MASI, sets of codes)" in note
