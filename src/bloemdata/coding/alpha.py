@@ -21,8 +21,9 @@ from __future__ import annotations
 
 import itertools
 from collections import Counter
-from collections.abc import Callable, Hashable, Sequence
+from collections.abc import Callable, Hashable, Iterable, Sequence
 from dataclasses import dataclass
+from typing import cast
 
 import numpy as np
 
@@ -40,7 +41,7 @@ def nominal(a: Hashable, b: Hashable) -> float:
 
 def masi(a: Hashable, b: Hashable) -> float:
     """MASI distance (Passonneau 2006): 1 - Jaccard x monotonicity; 0 for two empty sets."""
-    x, y = frozenset(a), frozenset(b)  # type: ignore[arg-type]
+    x, y = frozenset(cast("Iterable[Hashable]", a)), frozenset(cast("Iterable[Hashable]", b))
     if x == y:
         return 0.0
     union = len(x | y)

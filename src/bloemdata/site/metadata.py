@@ -202,7 +202,7 @@ def canned_queries(package: Package) -> dict[str, dict[str, Any]]:
 def dashboard(package: Package) -> dict[str, Any]:
     """A datasette-dashboards dashboard (its Vega files ship inside the plugin's wheel)."""
     chart_base = {"db": DATABASE_NAME, "library": "vega-lite"}
-    result = {
+    result: dict[str, Any] = {
         "title": "bloemdata: codes at a glance",
         "description": f"Code frequencies, valence by form of exploitation and topics by actor "
         f"(current statements, all coders and rounds; package version {package.version}).",
