@@ -57,11 +57,14 @@ def fill(path: Path, data: CodedData, planted: dict[str, set[str]]) -> Path:
 
 def as_csv(path: Path, out: Path, *, delimiter: str, encoding: str, newline: str) -> Path:
     """The coding sheet saved as CSV the way Excel does in a locale (Dutch: ';', Windows-1252)."""
-    sheet = openpyxl.load_workbook(path, read_only=True)[CODING_SHEET]
-    with out.open("w", encoding=encoding, newline="") as handle:
-        writer = csv.writer(handle, delimiter=delimiter, lineterminator=newline)
-        for row in sheet.iter_rows(values_only=True):
-            writer.writerow(["" if v is None else v for v in row])
+    workbook = openpyxl.load_workbook(path, read_only=True)  # keeps the file open: closed below
+    try:
+        with out.open("w", encoding=encoding, newline="") as handle:
+            writer = csv.writer(handle, delimiter=delimiter, lineterminator=newline)
+            for row in workbook[CODING_SHEET].iter_rows(values_only=True):
+                writer.writerow(["" if v is None else v for v in row])
+    finally:
+        workbook.close()
     return out
 
 
