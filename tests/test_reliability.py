@@ -9,10 +9,13 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
+from nltk.metrics.agreement import AnnotationTask
+from nltk.metrics.distance import masi_distance
 
 from bloemdata.cli import cli
 from bloemdata.coding.reliability import (
     ALPHA,
+    ALPHA_MASI,
     KAPPA,
     cohen_kappa,
     compute,
@@ -246,3 +249,38 @@ def test_bad_coding_is_named_and_nothing_written(package_copy):
     assert "topic-unknown" in result.output
     assert "Traceback" not in result.output
     assert (package_copy / "datapackage" / "reliability.csv").read_bytes() == before
+
+
+def test_set_valued_alpha_and_the_methods_section_figures(package_copy):
+    add_second_coder(package_copy)
+    data = CodedData.load(Package.load(package_copy))
+    figures = {f.reliability_id: f for f in compute(data)}
+    multi = [d for d in data.dimensions if d != "valence"]
+    for dimension in multi:
+        masi = figures[f"r1/{dimension}/{ALPHA_MASI}/all"]
+        assert masi.measure == "set"
+        assert masi.units == len(data.statements)  # one unit per statement both coded
+        assert masi.pairable_values == 2 * masi.units
+    assert f"r1/valence/{ALPHA_MASI}/all" not in figures  # one code per statement: nominal
+    first = {(c["statement_id"]): set() for c in data.codings}
+    second = {sid: set() for sid in first}
+    for c in data.codings:
+        if c["code_id"].startswith("topic-"):
+            (first if c["coder_id"] == "maintainer-1" else second)[c["statement_id"]].add(
+                c["code_id"]
+            )
+    sids = sorted(first)
+    task = AnnotationTask(
+        data=[("a", s, frozenset(first[s])) for s in sids]
+        + [("b", s, frozenset(second[s])) for s in sids],
+        distance=masi_distance,
+    )
+    assert figures[f"r1/topic/{ALPHA_MASI}/all"].value == pytest.approx(task.alpha())
+    for f in figures.values():
+        if f.statistic != KAPPA and f.value is not None:
+            assert f.ci_low <= f.value <= f.ci_high
+            assert 0 <= f.p_below_0667 <= f.p_below_0800 <= 1
+        assert 0 <= f.percent_agreement <= 1
+    valence = figures[f"r1/valence/{ALPHA}/all"]
+    agree = sum(a == b for a, b in zip(*_valence_matrix(data), strict=True)) / valence.units
+    assert valence.percent_agreement == pytest.approx(agree)

@@ -10,7 +10,16 @@ from __future__ import annotations
 import click
 
 from bloemdata import __version__
-from bloemdata.cli import coding, database, exports, ingest, package, validation, versions
+from bloemdata.cli import (
+    coding,
+    database,
+    exports,
+    importing,
+    ingest,
+    package,
+    validation,
+    versions,
+)
 from bloemdata.cli.exits import BloemdataGroup
 
 COMMANDS: tuple[click.Command, ...] = (
@@ -21,6 +30,7 @@ COMMANDS: tuple[click.Command, ...] = (
     database.serve_command,
     exports.export_command,
     coding.reliability_command,
+    importing.import_group,
     versions.release_group,
     versions.diff_command,
     versions.bundle_command,

@@ -2,7 +2,8 @@
 
 A `Report` with errors is invalid data (1), one that could not run (2); the library's own errors
 (`BloemdataError`) are "could not run" (2), except those that carry a report of invalid data
-(`InvalidPackageError`: 1). Commands leave `SystemExit` to this module.
+(`InvalidPackageError`: 1) and an import whose file was read but cannot be taken
+(`InvalidInputError`: 1, its problems listed). Commands leave `SystemExit` to this module.
 """
 
 from __future__ import annotations
@@ -11,7 +12,7 @@ from typing import Any, NoReturn
 
 import click
 
-from bloemdata.core.errors import BloemdataError
+from bloemdata.core.errors import BloemdataError, InvalidInputError
 from bloemdata.validation.report import RENDERERS as REPORT_RENDERERS
 from bloemdata.validation.report import Report
 
@@ -27,6 +28,8 @@ def code_for(report: Report) -> int:
 
 def code_for_error(exc: BloemdataError) -> int:
     """Invalid data when the error carries a report of it (e.g. a refused build), else 2."""
+    if isinstance(exc, InvalidInputError):
+        return INVALID
     report = getattr(exc, "report", None)
     return code_for(report) if isinstance(report, Report) else COULD_NOT_RUN
 
@@ -53,4 +56,6 @@ class BloemdataGroup(click.Group):
             return super().invoke(ctx)
         except BloemdataError as exc:
             click.echo(f"Error: {exc}", err=True)
+            for problem in getattr(exc, "problems", []):
+                click.echo(f"  - {problem}", err=True)
             ctx.exit(code_for_error(exc))

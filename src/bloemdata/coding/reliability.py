@@ -8,7 +8,14 @@ each such round:
 * a multi-code dimension (a statement may get several of its codes, or none) is compared as the
   presence (1) or absence (0) of each of its codes, pooled over statement x code units
   (`presence-pooled`);
-* each code is the presence or absence of that code per statement (`presence`).
+* each code is the presence or absence of that code per statement (`presence`);
+* a multi-code dimension is also compared as the set of its codes each coder applied to a
+  statement (`set`), with alpha at the MASI distance (Passonneau 2006): two coders who share two
+  of three codes disagree less than two who share none, as a set-valued alpha should have it.
+
+Every alpha comes with what a methods section reports (`coding.alpha`): a bootstrap 95% interval,
+the probability that alpha lies below 0.800 and 0.667 (Hayes & Krippendorff 2007), the percent
+agreement, and the pairable units and values.
 
 Alpha takes all coders of the round (missing values allowed: a coder who did not code a statement);
 kappa is computed for every pair on the units both coded. The rows are the `reliability` resource
@@ -28,10 +35,12 @@ from pathlib import Path
 import krippendorff
 import numpy as np
 
+from bloemdata.coding import alpha as standard
 from bloemdata.core.coded import CodedData
 from bloemdata.core.package import Package
 
 ALPHA = "krippendorff-alpha-nominal"
+ALPHA_MASI = "krippendorff-alpha-masi"
 KAPPA = "cohen-kappa"
 
 # The coding rule (README, tests/test_data.py): exactly one valence code per statement, coder and
@@ -48,7 +57,13 @@ FIELDS = (
     "coder_a",
     "coder_b",
     "value",
+    "ci_low",
+    "ci_high",
+    "p_alpha_below_0800",
+    "p_alpha_below_0667",
+    "percent_agreement",
     "units",
+    "pairable_values",
     "coders",
 )
 
@@ -69,6 +84,12 @@ class Agreement:
     value: float | None
     units: int
     coders: int
+    ci_low: float | None = None
+    ci_high: float | None = None
+    p_below_0800: float | None = None
+    p_below_0667: float | None = None
+    percent_agreement: float | None = None
+    pairable_values: int | None = None
 
     @property
     def reliability_id(self) -> str:
@@ -76,7 +97,9 @@ class Agreement:
         return f"r{self.round}/{self.code_id or self.dimension}/{self.statistic}/{pair}"
 
     def as_row(self) -> dict[str, str]:
-        value = "" if self.value is None else repr(round(self.value, 6))
+        def number(x: float | None) -> str:
+            return "" if x is None else repr(round(float(x), 6))
+
         cells = {
             "reliability_id": self.reliability_id,
             "round": str(self.round),
@@ -86,8 +109,14 @@ class Agreement:
             "statistic": self.statistic,
             "coder_a": self.coder_a or "",
             "coder_b": self.coder_b or "",
-            "value": value,
+            "value": number(self.value),
+            "ci_low": number(self.ci_low),
+            "ci_high": number(self.ci_high),
+            "p_alpha_below_0800": number(self.p_below_0800),
+            "p_alpha_below_0667": number(self.p_below_0667),
+            "percent_agreement": number(self.percent_agreement),
             "units": str(self.units),
+            "pairable_values": "" if self.pairable_values is None else str(self.pairable_values),
             "coders": str(self.coders),
         }
         return {name: cells[name] for name in FIELDS}
@@ -170,10 +199,12 @@ def _round_figures(data: CodedData, info: RoundCoders) -> list[Agreement]:
     def values(coder: str, statement: str, code_ids: list[str], measure: str) -> list[Value]:
         codes = applied.get((coder, statement))
         if codes is None:  # the coder did not code this statement in this round
-            return [None] * (1 if measure == "category" else len(code_ids))
+            return [None] * (1 if measure in {"category", "set"} else len(code_ids))
         if measure == "category":
             chosen = [c for c in code_ids if c in codes]
             return [chosen[0] if len(chosen) == 1 else None]
+        if measure == "set":
+            return [frozenset(c for c in code_ids if c in codes)]
         return [int(c in codes) for c in code_ids]
 
     result = []
@@ -182,7 +213,10 @@ def _round_figures(data: CodedData, info: RoundCoders) -> list[Agreement]:
         if not code_ids:
             continue
         measure = "category" if dimension in SINGLE_CODE_DIMENSIONS else "presence-pooled"
-        targets = [(None, code_ids, measure)] + [(c, [c], "presence") for c in code_ids]
+        targets = [(None, code_ids, measure)]
+        if measure == "presence-pooled":
+            targets.append((None, code_ids, "set"))
+        targets += [(c, [c], "presence") for c in code_ids]
         for code_id, ids, kind in targets:
             matrix = [
                 [v for s in statements for v in values(coder, s, ids, kind)]
@@ -199,25 +233,57 @@ def _figures(
     measure: str,
     matrix: list[list[Value]],
 ) -> list[Agreement]:
-    def row(
-        statistic: str,
-        pair: tuple[str | None, str | None],
-        value: float | None,
-        units: int,
-        coders: int,
-    ) -> Agreement:
-        return Agreement(
-            info.round, dimension, code_id, measure, statistic, *pair, value, units, coders
+    units = list(zip(*matrix, strict=True))
+    masi = measure == "set"
+    figures = standard.agreement(units, standard.masi if masi else standard.nominal)
+    coders = sum(
+        any(u[i] is not None for u in units if sum(v is not None for v in u) >= 2)
+        for i in range(len(matrix))
+    )
+    rows = []
+    if figures.units:
+        rows.append(
+            Agreement(
+                info.round,
+                dimension,
+                code_id,
+                measure,
+                ALPHA_MASI if masi else ALPHA,
+                None,
+                None,
+                None if figures.alpha is None else float(figures.alpha),
+                figures.units,
+                coders,
+                ci_low=figures.ci_low,
+                ci_high=figures.ci_high,
+                p_below_0800=figures.p_below[0],
+                p_below_0667=figures.p_below[1],
+                percent_agreement=figures.percent,
+                pairable_values=figures.values,
+            )
         )
-
-    alpha, units = krippendorff_alpha_nominal(matrix)
-    pairable = [u for u in zip(*matrix, strict=True) if sum(v is not None for v in u) >= 2]
-    coders = sum(any(u[i] is not None for u in pairable) for i in range(len(matrix)))
-    rows = [row(ALPHA, (None, None), alpha, units, coders)] if units else []
+    if masi:
+        return rows  # kappa is for one category per unit
     for (i, a), (j, b) in itertools.combinations(enumerate(info.coders), 2):
         kappa, n = cohen_kappa(matrix[i], matrix[j])
         if n:
-            rows.append(row(KAPPA, (a, b), kappa, n, 2))
+            both = [(x, y) for x, y in zip(matrix[i], matrix[j], strict=True) if None not in (x, y)]
+            rows.append(
+                Agreement(
+                    info.round,
+                    dimension,
+                    code_id,
+                    measure,
+                    KAPPA,
+                    a,
+                    b,
+                    kappa,
+                    n,
+                    2,
+                    percent_agreement=sum(x == y for x, y in both) / n,
+                    pairable_values=2 * n,
+                )
+            )
     return rows
 
 
@@ -251,8 +317,26 @@ def explain(info: list[RoundCoders]) -> str:
 
 
 def render(figures: list[Agreement], info: list[RoundCoders]) -> str:
-    """The figures as an aligned text table, round by round."""
-    header = ("dimension", "code", "measure", "statistic", "coders", "value", "units")
+    """The figures as an aligned text table, round by round, as a methods section reports them."""
+    header = (
+        "dimension",
+        "code",
+        "measure",
+        "statistic",
+        "coders",
+        "value",
+        "95% CI",
+        "P(<.800)",
+        "P(<.667)",
+        "agree",
+        "units",
+        "values",
+    )
+    names = {ALPHA: "alpha", ALPHA_MASI: "alpha-MASI", KAPPA: "kappa"}
+
+    def number(x: float | None, digits: int = 3) -> str:
+        return "" if x is None else f"{x:.{digits}f}"
+
     lines: list[str] = []
     for r in info:
         rows = [f for f in figures if f.round == r.round]
@@ -268,10 +352,15 @@ def render(figures: list[Agreement], info: list[RoundCoders]) -> str:
                 f.dimension,
                 f.code_id or "(all codes)",
                 f.measure,
-                "alpha" if f.statistic == ALPHA else "kappa",
+                names[f.statistic],
                 f"{f.coder_a}+{f.coder_b}" if f.coder_a else f"all ({f.coders})",
                 "undefined" if f.value is None else f"{f.value:.3f}",
+                "" if f.ci_low is None else f"[{f.ci_low:.3f}, {f.ci_high:.3f}]",
+                number(f.p_below_0800),
+                number(f.p_below_0667),
+                "" if f.percent_agreement is None else f"{100 * f.percent_agreement:.1f}%",
                 str(f.units),
+                "" if f.pairable_values is None else str(f.pairable_values),
             )
             for f in rows
         ]
@@ -284,7 +373,10 @@ def render(figures: list[Agreement], info: list[RoundCoders]) -> str:
             lines.append("  ".join(cells).rstrip())
         lines.append("")
     lines.append(
-        "alpha: Krippendorff's alpha, nominal, all coders; kappa: Cohen's kappa per pair. "
-        "undefined: the values do not vary."
+        "alpha: Krippendorff's alpha, nominal, all coders; alpha-MASI: the same for the set of a "
+        "dimension's codes a coder applied, at the MASI distance; kappa: Cohen's kappa per pair. "
+        "95% CI: bootstrap over units (2,000 samples); P(<.800), P(<.667): share of bootstrap "
+        "alphas below Krippendorff's thresholds; agree: percent agreement; values: pairable "
+        "values. undefined: the values do not vary."
     )
     return "\n".join(lines)

@@ -19,3 +19,14 @@ class ResourceError(BloemdataError):
 
 class AnchorError(BloemdataError, ValueError):
     """An anchor string does not follow the `line:start-end` notation."""
+
+
+class InvalidInputError(BloemdataError):
+    """A file handed in (an import) was read but its contents cannot be taken: invalid data.
+
+    `problems` lists what is wrong, one line each; the CLI exits 1 and nothing was written.
+    """
+
+    def __init__(self, message: str, problems: list[str] | None = None) -> None:
+        super().__init__(message)
+        self.problems = problems or []

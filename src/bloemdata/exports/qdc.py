@@ -7,18 +7,18 @@ its GUID across releases and QDA software can merge a newer codebook into an old
 
 from __future__ import annotations
 
-import uuid
 import xml.etree.ElementTree as ET
 from pathlib import Path
+from typing import Any
 
 from bloemdata.core.coded import CodedData, Row
 from bloemdata.core.package import Package
+from bloemdata.core.refi_qda import CODEBOOK_NAMESPACE as NAMESPACE
+from bloemdata.core.refi_qda import GUID_NAMESPACE, code_guid, guid
 
-NAMESPACE = "urn:QDA-XML:codebook:1.0"
+__all__ = ["FILENAME", "GUID_NAMESPACE", "NAMESPACE", "code_guid", "guid", "write"]
+
 FILENAME = "bloemdata-codebook.qdc"
-
-# Fixed for ever: changing it would give every code, user and selection a new GUID.
-GUID_NAMESPACE = uuid.UUID("6f1d0c52-4f3e-5b8a-9a57-0d3c2b7e9a41")
 
 # A base colour per dimension, and a qualitative palette (ColorBrewer Paired) for its codes.
 DIMENSION_COLOURS = {
@@ -42,16 +42,6 @@ PALETTE = (
     "#B15928",
 )
 FALLBACK_COLOUR = "#808080"
-
-
-def code_guid(code_id: str) -> str:
-    """The stable GUID of a code: uuid5 of its id."""
-    return str(uuid.uuid5(GUID_NAMESPACE, code_id))
-
-
-def guid(kind: str, *parts: object) -> str:
-    """A stable GUID for anything else (coder, source, selection, coding), by kind and ids."""
-    return str(uuid.uuid5(GUID_NAMESPACE, ":".join([kind, *map(str, parts)])))
 
 
 def description(code: Row) -> str:
@@ -83,31 +73,41 @@ def colours(data: CodedData) -> dict[str, str]:
     return result
 
 
-def code_elements(data: CodedData, parent: ET.Element) -> None:
+def code_elements(data: CodedData, parent: Any, namespace: str = "") -> None:
     """Append the code tree under `parent` (a `Codes` element).
 
-    Shared with the project export, whose codebook is the same tree in the project namespace.
+    Shared with the project export, whose codebook is the same tree in the project namespace:
+    `parent` may be an ElementTree or an lxml element (the same `SubElement` call on either), and
+    `namespace` qualifies the tags for a writer that does not use the `xmlns` attribute trick.
     """
+    sub = ET.SubElement if isinstance(parent, ET.Element) else _lxml_subelement()
+    qualified = f"{{{namespace}}}" if namespace else ""
     colour = colours(data)
     children: dict[str | None, list[Row]] = {}
     for code in data.codes:
         children.setdefault(code["parent_id"], []).append(code)
 
-    def add(into: ET.Element, code: Row) -> None:
-        element = ET.SubElement(
+    def add(into: Any, code: Row) -> None:
+        element = sub(
             into,
-            "Code",
+            f"{qualified}Code",
             guid=code_guid(code["code_id"]),
             name=code["label_en"],
             isCodable="true" if code["codable"] else "false",
             color=colour[code["code_id"]],
         )
-        ET.SubElement(element, "Description").text = description(code)
+        sub(element, f"{qualified}Description").text = description(code)
         for child in children.get(code["code_id"], []):
             add(element, child)
 
     for root in children.get(None, []):
         add(parent, root)
+
+
+def _lxml_subelement() -> Any:
+    from lxml import etree  # noqa: PLC0415 - only the project export builds lxml trees
+
+    return etree.SubElement
 
 
 def build(data: CodedData) -> ET.ElementTree[ET.Element]:

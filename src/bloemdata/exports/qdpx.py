@@ -1,187 +1,230 @@
 """The coded statements as a REFI-QDA project (`.qdpx`: a zip of `project.qde` and `sources/`).
 
-Why the coded source is a transcript and not the raw page: in the raw page the two printed columns
-are interleaved line by line and words are split by hyphenation (DEVELOPERS.md), so a statement is
-not one contiguous stretch of it and a selection (one start and one end offset) cannot cover it.
-For each page the project therefore holds a transcript built from the data: a header naming the
-page, then the page's statements in `position` order, each after its id and a blank line. A
-statement's selection covers exactly its text in that transcript (offsets in Unicode code points,
-end exclusive). The raw page is included unchanged as a second, uncoded source for reference;
+For each page the project holds a transcript built from the data (`core.refi_qda.transcript`): a
+header naming the page, then the page's statements in `position` order, each after its id and a
+blank line. The raw page is included unchanged as a second, uncoded source for reference;
 `statements.anchor` in the package says where each statement stands in it.
 
-Users are the coders; each selection holds one coding per coder and code (the coder's last round,
-see `CodedData.final_codings`). All GUIDs are stable uuid5 values (see `qdc.guid`).
+Shaped the way NVivo writes a project, because that is what readers expect: one
+`PlainTextSelection` per coding, covering exactly the statement's text in the transcript (offsets in
+Unicode code points, end exclusive), with `creatingUser` and `creationDateTime` on the selection and
+one `Coding` inside. Many readers take only the selection's user and its first `Coding`; a
+selection holding several coders' codings loses all but one of them there. Each coder's codings
+(the coder's last round, see `CodedData.final_codings`) are therefore that coder's own selections.
+A statement nobody coded has no selection; its text is in the transcript.
+
+The XML is written element by element (`lxml.etree.xmlfile`) into a temporary file and zipped
+from there, so memory does not grow with the number of codings. All GUIDs are stable uuid5
+values (`core.refi_qda`), and a fixed zip timestamp keeps two builds of a release byte-identical.
 """
 
 from __future__ import annotations
 
-import xml.etree.ElementTree as ET
+import shutil
+import tempfile
 import zipfile
-from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
+from typing import Any
+
+from lxml import etree
 
 from bloemdata.core.coded import CodedData, Row
 from bloemdata.core.package import Package
-from bloemdata.exports.qdc import code_elements, code_guid, guid, to_bytes
+from bloemdata.core.refi_qda import (
+    PROJECT_NAMESPACE,
+    code_guid,
+    coder_guid,
+    guid,
+    transcript,
+    transcript_guid,
+)
+from bloemdata.exports.qdc import code_elements
 
-NAMESPACE = "urn:QDA-XML:project:1.0"
+NAMESPACE = PROJECT_NAMESPACE
 FILENAME = "bloemdata-project.qdpx"
 PROJECT_FILE = "project.qde"
+SOURCES = "sources"
 
 
-@dataclass(frozen=True)
-class Transcript:
-    """The text of one page's transcript and where each statement stands in it."""
-
-    text: str
-    spans: dict[str, tuple[int, int]]  # statement_id -> (start, end), code points, end exclusive
+def _q(tag: str) -> str:
+    return f"{{{NAMESPACE}}}{tag}"
 
 
-def transcript(data: CodedData, page: Row) -> Transcript:
-    """Header naming the page, then section titles and statements in page order."""
-    source = data.sources[page["source_id"]]
-    header = (
-        f"{source['title']}, p. {page['page']}\n"
-        f"Transcript of the statements on this page (bloemdata {data.version}), in page order, "
-        "each after its id. Not the raw page: its columns are interleaved and words hyphenated.\n"
-    )
-    parts = [header]
-    spans: dict[str, tuple[int, int]] = {}
-    section = None
-    offset = len(parts[0])
-    for statement in data.statements_on(page):
-        if statement["section_id"] != section:
-            section = statement["section_id"]
-            title = data.sections[section]["title_nl"]
-            parts.append(f"\n{section} {title}\n")
-            offset += len(parts[-1])
-        prefix = f"\n{statement['statement_id']}\n"
-        start = offset + len(prefix)
-        spans[statement["statement_id"]] = (start, start + len(statement["text"]))
-        parts.append(prefix + statement["text"] + "\n")
-        offset += len(parts[-1])
-    return Transcript("".join(parts), spans)
-
-
-def build(package: Package, data: CodedData) -> tuple[ET.ElementTree[ET.Element], dict[str, bytes]]:
-    """The project tree and the files for `sources/` (name -> bytes)."""
-    attributes = {
-        "xmlns": NAMESPACE,
-        "name": f"bloemdata {data.version}",
-        "origin": f"bloemdata {data.version}",
-    }
-    if data.created:
-        attributes["creationDateTime"] = data.created
-    project = ET.Element("Project", attributes)
-    users = ET.SubElement(project, "Users")
-    for coder in data.coders:
-        ET.SubElement(
-            users,
-            "User",
-            {"guid": guid("coder", coder["coder_id"]), "name": coder["coder_id"]},
-            id=coder["coder_id"],
-        )
-    codebook = ET.SubElement(project, "CodeBook")
-    code_elements(data, ET.SubElement(codebook, "Codes"))
-
-    codings: dict[str, list[Row]] = {}
+def _by_statement(data: CodedData) -> dict[str, list[Row]]:
+    """Each statement's final codings, coder by coder, code by code (codebook order)."""
     coder_order = {c["coder_id"]: i for i, c in enumerate(data.coders)}
     code_order = {c["code_id"]: i for i, c in enumerate(data.codes)}
+    codings: dict[str, list[Row]] = {}
     for c in sorted(
         data.final_codings(), key=lambda c: (coder_order[c["coder_id"]], code_order[c["code_id"]])
     ):
         codings.setdefault(c["statement_id"], []).append(c)
+    return codings
 
-    files: dict[str, bytes] = {}
-    sources = ET.SubElement(project, "Sources")
-    for page in data.pages:
+
+class _Writer:
+    """Writes project.qde to `handle` and the source texts into `archive`, page by page."""
+
+    def __init__(self, package: Package, data: CodedData, archive: zipfile.ZipFile) -> None:
+        self.package = package
+        self.data = data
+        self.archive = archive
+        self.stamp = _zip_time(data.created)
+        self.dated = {"creationDateTime": data.created} if data.created else {}
+
+    def write(self, handle: Any) -> None:
+        data = self.data
+        attributes = {"name": f"bloemdata {data.version}", "origin": f"bloemdata {data.version}"}
+        with etree.xmlfile(handle, encoding="utf-8") as xf:
+            xf.write_declaration()
+            with xf.element(_q("Project"), attributes | self.dated, nsmap={None: NAMESPACE}):
+                xf.write("\n")
+                self._users(xf)
+                self._codebook(xf)
+                with xf.element(_q("Sources")):
+                    xf.write("\n")
+                    codings = _by_statement(data)
+                    for page in data.pages:
+                        self._page(xf, page, codings)
+                xf.write("\n")
+                _leaf(
+                    xf,
+                    "Description",
+                    f"bloemdata {data.version}: coded statements from the anthology of Samen "
+                    "tegen mensenhandel. Codes and GUIDs match bloemdata-codebook.qdc. One "
+                    "selection per coding, made by the coder who applied the code.",
+                )
+                xf.write("\n")
+
+    def _users(self, xf: Any) -> None:
+        users = etree.Element(_q("Users"), nsmap={None: NAMESPACE})
+        for coder in self.data.coders:
+            etree.SubElement(
+                users,
+                _q("User"),
+                guid=coder_guid(coder["coder_id"]),
+                name=coder["coder_id"],
+                id=coder["coder_id"],
+            )
+        if len(users):  # the schema forbids an empty Users element
+            xf.write(users, pretty_print=True)
+
+    def _codebook(self, xf: Any) -> None:
+        codebook = etree.Element(_q("CodeBook"), nsmap={None: NAMESPACE})
+        code_elements(self.data, etree.SubElement(codebook, _q("Codes")), NAMESPACE)
+        xf.write(codebook, pretty_print=True)
+
+    def _page(self, xf: Any, page: Row, codings: dict[str, list[Row]]) -> None:
+        data = self.data
         label = f"{page['source_id']} p. {page['page']}"
         page_transcript = transcript(data, page)
-        source = _text_source(
-            sources,
-            files,
-            guid("transcript", page["source_id"], page["page"]),
+        source_guid = transcript_guid(page)
+        with self._source(
+            xf,
+            source_guid,
             f"{label} (statements)",
             page_transcript.text.encode("utf-8"),
-            "Transcript of the page's statements built from the data package; each statement "
-            "is one selection, coded by each coder.",
-        )
-        for statement in data.statements_on(page):
-            start, end = page_transcript.spans[statement["statement_id"]]
-            selection = ET.SubElement(
-                source,
-                "PlainTextSelection",
-                guid=guid("selection", statement["statement_id"]),
-                name=statement["statement_id"],
-                startPosition=str(start),
-                endPosition=str(end),
-            )
-            ET.SubElement(
-                selection, "Description"
-            ).text = f"Unofficial English translation: {statement['text_en']}"
-            for c in codings.get(statement["statement_id"], []):
-                coding = ET.SubElement(
-                    selection,
-                    "Coding",
-                    guid=guid("coding", c["statement_id"], c["code_id"], c["coder_id"]),
-                    creatingUser=guid("coder", c["coder_id"]),
-                )
-                ET.SubElement(coding, "CodeRef", targetGUID=code_guid(c["code_id"]))
-
-        _text_source(
-            sources,
-            files,
+            "Transcript of the page's statements built from the data package; each coding is "
+            "one selection of a statement's text, made by the coder who applied the code.",
+        ):
+            for statement in data.statements_on(page):
+                start, end = page_transcript.spans[statement["statement_id"]]
+                for c in codings.get(statement["statement_id"], []):
+                    self._selection(xf, statement, c, start, end)
+        with self._source(
+            xf,
             guid("raw-page", page["source_id"], page["page"]),
             f"{label} (raw page text)",
-            package.path_of(page["resource"]).read_bytes(),
+            self.package.path_of(page["resource"]).read_bytes(),
             f"The raw page text as extracted from the PDF ({page['path']}), unchanged, for "
             "reference: columns interleaved, words hyphenated. statements.anchor in the data "
             "package says where each statement stands in it.",
+        ):
+            pass
+
+    def _selection(self, xf: Any, statement: Row, coding: Row, start: int, end: int) -> None:
+        sid, code, coder = statement["statement_id"], coding["code_id"], coding["coder_id"]
+        user = {"creatingUser": coder_guid(coder)} | self.dated
+        attributes = {
+            "guid": guid("selection", sid, coder, code),
+            "name": sid,
+            "startPosition": str(start),
+            "endPosition": str(end),
+        }
+        xf.write("  ")
+        with xf.element(_q("PlainTextSelection"), attributes | user):
+            xf.write("\n    ")
+            _leaf(xf, "Description", f"Unofficial English translation: {statement['text_en']}")
+            xf.write("\n    ")
+            with xf.element(_q("Coding"), {"guid": guid("coding", sid, code, coder)} | user):
+                xf.write("\n      ")
+                _leaf(xf, "CodeRef", None, targetGUID=code_guid(code))
+                xf.write("\n    ")
+            xf.write("\n  ")
+        xf.write("\n")
+
+    def _source(
+        self, xf: Any, source_guid: str, name: str, content: bytes, description: str
+    ) -> Any:
+        """Store the text as `sources/<guid>.txt`; return the open TextSource element."""
+        info = zipfile.ZipInfo(f"{SOURCES}/{source_guid}.txt", self.stamp)
+        info.compress_type = zipfile.ZIP_DEFLATED
+        info.external_attr = 0o644 << 16  # rw-r--r-- when unzipped
+        self.archive.writestr(info, content)
+        element = xf.element(
+            _q("TextSource"),
+            guid=source_guid,
+            name=name,
+            plainTextPath=f"internal://{source_guid}.txt",
         )
-    ET.SubElement(project, "Description").text = (
-        f"bloemdata {data.version}: coded statements from the anthology of Samen tegen "
-        "mensenhandel. Codes and GUIDs match bloemdata-codebook.qdc."
-    )
-    return ET.ElementTree(project), files
+        return _SourceElement(xf, element, description)
 
 
-def _text_source(  # noqa: PLR0917 - one call site shape, all parts needed
-    sources: ET.Element,
-    files: dict[str, bytes],
-    source_guid: str,
-    name: str,
-    content: bytes,
-    description: str,
-) -> ET.Element:
-    """A TextSource element whose text is stored in the project as `<guid>.txt`."""
-    files[f"{source_guid}.txt"] = content
-    source = ET.SubElement(
-        sources,
-        "TextSource",
-        guid=source_guid,
-        name=name,
-        plainTextPath=f"internal://{source_guid}.txt",
-    )
-    ET.SubElement(source, "Description").text = description
-    return source
+class _SourceElement:
+    """A TextSource context: opens the element, writes its Description, closes it."""
+
+    def __init__(self, xf: Any, element: Any, description: str) -> None:
+        self.xf, self.element, self.description = xf, element, description
+
+    def __enter__(self) -> None:
+        self.element.__enter__()
+        self.xf.write("\n  ")
+        _leaf(self.xf, "Description", self.description)
+        self.xf.write("\n")
+
+    def __exit__(self, *exc: object) -> None:
+        self.element.__exit__(*exc)
+        self.xf.write("\n")
+
+
+def _leaf(xf: Any, tag: str, text: str | None, **attributes: str) -> None:
+    """One element with text or attributes only, written in place (no tree is built)."""
+    with xf.element(_q(tag), attributes):
+        if text is not None:
+            xf.write(text)
 
 
 def write(package: Package, outdir: Path, data: CodedData | None = None) -> list[Path]:
     """Write the files into `outdir` (`data`: the package's CodedData, if already loaded)."""
     data = data or CodedData.load(package)
-    tree, files = build(package, data)
-    # A fixed timestamp keeps the zip byte-identical between builds of the same release.
-    stamp = _zip_time(data.created)
     path = outdir / FILENAME
-    with zipfile.ZipFile(path, "w", compression=zipfile.ZIP_DEFLATED) as archive:
-        entries = {PROJECT_FILE: to_bytes(tree)}
-        entries |= {f"sources/{name}": content for name, content in sorted(files.items())}
-        for name, content in entries.items():
-            info = zipfile.ZipInfo(name, stamp)
-            info.compress_type = zipfile.ZIP_DEFLATED
-            info.external_attr = 0o644 << 16  # rw-r--r-- when unzipped
-            archive.writestr(info, content)
+    partial = path.with_name(f".{FILENAME}.partial")
+    with (
+        tempfile.TemporaryFile() as project,
+        zipfile.ZipFile(partial, "w", compression=zipfile.ZIP_DEFLATED) as archive,
+    ):
+        writer = _Writer(package, data, archive)
+        writer.write(project)
+        size = project.tell()
+        project.seek(0)
+        info = zipfile.ZipInfo(PROJECT_FILE, writer.stamp)
+        info.compress_type = zipfile.ZIP_DEFLATED
+        info.external_attr = 0o644 << 16
+        info.file_size = size
+        with archive.open(info, "w", force_zip64=size > zipfile.ZIP64_LIMIT) as entry:
+            shutil.copyfileobj(project, entry, 1 << 20)
+    partial.replace(path)  # a reader never sees half a project
     return [path]
 
 

@@ -202,7 +202,7 @@ def canned_queries(package: Package) -> dict[str, dict[str, Any]]:
 def dashboard(package: Package) -> dict[str, Any]:
     """A datasette-dashboards dashboard (its Vega files ship inside the plugin's wheel)."""
     chart_base = {"db": DATABASE_NAME, "library": "vega-lite"}
-    return {
+    result: dict[str, Any] = {
         "title": "bloemdata: codes at a glance",
         "description": f"Code frequencies, valence by form of exploitation and topics by actor "
         f"(current statements, all coders and rounds; package version {package.version}).",
@@ -265,6 +265,53 @@ def dashboard(package: Package) -> dict[str, Any]:
                     },
                 },
             },
+        },
+    }
+    if package.rows("reliability"):  # agreement exists only once two coders coded a round
+        result["layout"].append(["reliability", "reliability"])
+        result["charts"]["reliability"] = reliability_chart(chart_base)
+    return result
+
+
+RELIABILITY_SQL = (
+    "select 'round ' || round || ': ' || dimension || ' (' || measure || ')' as figure, "
+    "statistic, value, ci_low, ci_high, units from reliability "
+    "where code_id is null and statistic != 'cohen-kappa' and value is not null "
+    "order by round, dimension, measure"
+)
+
+
+def reliability_chart(chart_base: dict[str, str]) -> dict[str, Any]:
+    """Krippendorff's alpha per dimension with its 95% interval, against 0.667 and 0.800."""
+    y = {"field": "figure", "type": "nominal", "sort": None, "title": None}
+    return {
+        **chart_base,
+        "title": "Inter-coder reliability: Krippendorff's alpha with 95% bootstrap interval",
+        "query": RELIABILITY_SQL,
+        "display": {
+            "layer": [
+                {
+                    "mark": {"type": "rule"},
+                    "encoding": {
+                        "y": y,
+                        "x": {"field": "ci_low", "type": "quantitative", "title": "alpha"},
+                        "x2": {"field": "ci_high"},
+                    },
+                },
+                {
+                    "mark": {"type": "point", "filled": True, "tooltip": True},
+                    "encoding": {
+                        "y": y,
+                        "x": {"field": "value", "type": "quantitative"},
+                        "color": {"field": "statistic", "type": "nominal"},
+                    },
+                },
+                {
+                    "data": {"values": [{"t": 0.667}, {"t": 0.8}]},
+                    "mark": {"type": "rule", "strokeDash": [4, 4], "color": "gray"},
+                    "encoding": {"x": {"field": "t", "type": "quantitative"}},
+                },
+            ]
         },
     }
 

@@ -27,6 +27,40 @@ def change_notes(diff: Diff) -> list[str]:
     return notes
 
 
+def reliability_notes(package: Package) -> list[str]:
+    """CHANGELOG lines on inter-coder reliability: each dimension's alpha in the latest round that
+    has figures, with its 95% interval and P(alpha < 0.800), as a methods section reports them."""
+    if "reliability" not in package.resource_names:
+        return []
+    rows = [
+        r
+        for r in package.rows("reliability")
+        if not r["code_id"] and r["statistic"].startswith("krippendorff-alpha") and r["value"]
+    ]
+    if not rows:
+        return []
+    last = max(int(r["round"]) for r in rows)
+    figures = []
+    for r in rows:
+        if int(r["round"]) != last:
+            continue
+        kind = "MASI, sets of codes" if r["statistic"].endswith("masi") else r["measure"]
+        interval = f" [{float(r['ci_low']):.3f}, {float(r['ci_high']):.3f}]" if r["ci_low"] else ""
+        below = (
+            f", P(<0.800) {float(r['p_alpha_below_0800']):.2f}" if r["p_alpha_below_0800"] else ""
+        )
+        figures.append(
+            f"{r['dimension']} ({kind}) {float(r['value']):.3f}{interval}{below}, "
+            f"{r['units']} units"
+        )
+    coders = max(int(r["coders"]) for r in rows if int(r["round"]) == last)
+    note = (
+        f"Inter-coder reliability, round {last}, {coders} coders (Krippendorff's alpha, 95% "
+        f"bootstrap interval; `reliability.csv`): {'; '.join(figures)}."
+    )
+    return [note]
+
+
 def write_generated(root: Path, package: Package, history: History) -> list[str]:
     """Write CHANGELOG.md and CITATION.cff from the history and the descriptor."""
     (root / CHANGELOG).write_text(

@@ -13,7 +13,7 @@ from pathlib import Path
 from bloemdata.core.package import Package, stale_resources, write_descriptor
 from bloemdata.validation.checks import release as rules
 from bloemdata.validation.report import Report
-from bloemdata.versions.changelog import change_notes, write_generated
+from bloemdata.versions.changelog import change_notes, reliability_notes, write_generated
 from bloemdata.versions.diff import diff_packages
 from bloemdata.versions.history import Release, read_history, save_history
 from bloemdata.versions.problem import problem
@@ -60,7 +60,13 @@ def record(
     package = Package.load(root)
     when = (on or datetime.now(tz=UTC).date()).isoformat()
     history.releases.append(
-        Release(version, when, summary.strip(), [*(notes or []), *auto], **snapshot(package))
+        Release(
+            version,
+            when,
+            summary.strip(),
+            [*(notes or []), *auto, *reliability_notes(package)],
+            **snapshot(package),
+        )
     )
     save_history(root, history)
     write_generated(root, package, history)
