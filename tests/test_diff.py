@@ -193,3 +193,14 @@ def test_changes_table_of_a_release_recorded_but_not_committed(root, tmp_path):
     conn.close()
     assert written == len(PLANTED) + _added_codings(root)
     assert pairs == {("1.0.0", "1.1.0", 1)}
+
+
+def test_a_pattern_widened_by_an_alternative_is_minor():
+    old = schema_from_descriptor({"fields": [{"name": "a", "constraints": {"pattern": "^(x|y)$"}}]})
+    new = schema_from_descriptor(
+        {"fields": [{"name": "a", "constraints": {"pattern": "^(x|y|z)$"}}]}
+    )
+    [change] = schema_changes("t", old, new)
+    assert (change.kind, change.level) == ("constraint-widened", "minor")
+    [back] = schema_changes("t", new, old)
+    assert (back.kind, back.level) == ("constraint-narrowed", "major")

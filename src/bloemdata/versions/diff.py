@@ -17,6 +17,7 @@ from typing import Any
 from bloemdata.core.package import Package
 from bloemdata.core.schema import Field, TableSchema
 from bloemdata.versions.change import Change, Diff, Kind, Level
+from bloemdata.versions.patterns import widens
 from bloemdata.versions.snapshot import resource_hash
 
 # Constraint keys whose larger value admits more data, and whose larger value admits less.
@@ -218,7 +219,9 @@ def _narrowed(key: str, old: Any, new: Any) -> bool:
         return not set(old) <= set(new)
     if key in _LOWER_BOUNDS or key in _UPPER_BOUNDS:
         return new > old if key in _LOWER_BOUNDS else new < old
-    return True  # a changed pattern (or unknown constraint) cannot be proved wider
+    if key == "pattern" and isinstance(old, str) and isinstance(new, str):
+        return not widens(old, new)
+    return True  # a changed pattern not proved wider (or an unknown constraint)
 
 
 def _row_changes(old: Package, new: Package, name: str) -> list[Change]:
