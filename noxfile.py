@@ -72,6 +72,18 @@ def serve(session: nox.Session) -> None:
     session.run("bloemdata", "serve", *session.posargs)
 
 
+@nox.session(python=PYTHON, default=False)
+def publish(session: nox.Session) -> None:
+    """Write the deployable public instance (default dist/deploy; args: DIR and options).
+
+    Usage: nox -s publish -- [DIR]. Validates, builds and writes DIR with requirements.txt (the
+    `serve` group of uv.lock, hashed), start.sh and a Dockerfile; see DIR/README.md to run it.
+    """
+    install(session)
+    args = session.posargs or ["dist/deploy"]
+    session.run("bloemdata", "publish", *args)
+
+
 @nox.session(python=PYTHON)
 def release(session: nox.Session) -> None:
     """Make release X.Y.Z: check, set the version, record it, CHANGELOG, CITATION, bundle.

@@ -58,7 +58,8 @@ def test_settings_robots_and_downloads(server: tuple[str, Site], root: Path) -> 
     assert settings["max_returned_rows"] == SETTINGS["max_returned_rows"]
     robots = httpx.get(f"{url}/robots.txt")
     assert robots.status_code == 200
-    assert "Disallow: /" in robots.text.splitlines()
+    assert "Disallow: /" not in robots.text.splitlines()  # pages are indexed (test_site_plugins)
+    assert "Disallow: /*?" in robots.text.splitlines()
     for relative in ("datapackage.json", "datapackage/statements.csv", "schemas/codes.json"):
         response = httpx.get(f"{url}/downloads/{relative}")
         assert response.status_code == 200, relative

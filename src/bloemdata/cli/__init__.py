@@ -17,6 +17,7 @@ from bloemdata.cli import (
     importing,
     ingest,
     package,
+    publish,
     validation,
     versions,
 )
@@ -36,6 +37,7 @@ COMMANDS: tuple[click.Command, ...] = (
     versions.bundle_command,
     ingest.anchor_command,
     ingest.page_group,
+    publish.publish_command,
 )
 
 

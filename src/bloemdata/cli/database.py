@@ -45,7 +45,12 @@ def build_command(package_path: Path, output: Path, exports: bool) -> None:
 
 @click.command(name="serve")
 @PACKAGE_OPTION
-@click.option("--host", default="127.0.0.1", show_default=True, help="Interface to listen on.")
+@click.option(
+    "--host",
+    default="127.0.0.1",
+    show_default=True,
+    help="Interface to listen on (0.0.0.0: a public bind, with the same settings as a deployment).",
+)
 @click.option("--port", default=8001, show_default=True, type=int, help="Port to listen on.")
 @click.option(
     "--database",

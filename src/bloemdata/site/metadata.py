@@ -18,11 +18,14 @@ from bloemdata.database.build import derived, dimensions
 from bloemdata.database.defaults import EXTRA_TABLES
 from bloemdata.database.derived import ROWID_DESCRIPTION, VALENCE
 from bloemdata.database.layout import DATABASE_NAME, FTS_TABLE, TABLE_OPTIONS, ExtraTable
+from bloemdata.site.dataset import dataset
+from bloemdata.site.discovery import robots_lines, sitemap_paths
 
 DOWNLOADS_MOUNT = "downloads"  # served with `--static downloads:<dist>/downloads`
 DOWNLOADS_URL = f"/{DOWNLOADS_MOUNT}/"
 PLUGIN = "bloemdata-site"  # config key read by site/plugins/bloemdata_site.py
 DASHBOARD = "bloemdata"
+DASHBOARD_URL = f"/-/dashboards/{DASHBOARD}"
 FTS5_SHADOW_SUFFIXES = ("_data", "_idx", "_docsize", "_config")  # external content: no _content
 
 # Which column names a row when a foreign key points to it.
@@ -75,6 +78,9 @@ def build_metadata(
     for name in (FTS_TABLE, *(FTS_TABLE + s for s in FTS5_SHADOW_SUFFIXES)):
         tables[name] = {"hidden": True}
 
+    visible = [name for name, table in tables.items() if not table.get("hidden")]
+    urls = (DOWNLOADS_URL, DASHBOARD_URL)
+    download_links = downloads(package)
     description = descriptor.get("description", "")
     if descriptor.get("x_text_rights"):
         description += "\n\nRights: " + descriptor["x_text_rights"]
@@ -96,10 +102,13 @@ def build_metadata(
         "plugins": {
             PLUGIN: {
                 "version": package.version,
-                "downloads": downloads(package),
+                "downloads": download_links,
                 "exports": exports(downloads_dir),
+                # the home page's schema.org Dataset and the sitemap (site/plugins/discovery.py)
+                "dataset": dataset(package, DOWNLOADS_URL),
+                "sitemap": sitemap_paths(visible, [d["href"] for d in download_links], urls[1]),
             },
-            "datasette-block-robots": {"disallow": ["/"]},
+            "datasette-block-robots": {"literal": "\n".join(robots_lines(visible, *urls))},
             "datasette-dashboards": {DASHBOARD: dashboard(package)},
         },
     }

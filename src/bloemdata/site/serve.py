@@ -43,7 +43,11 @@ SETTINGS: dict[str, int | str] = {
     "default_facet_size": 30,
     "allow_facet": "on",
     "suggest_facets": "off",
+    # A built database never changes (served --immutable): a CDN or browser may keep a page a
+    # day; a new version is a new deployment (purge the cache then, see the operator README).
+    "default_cache_ttl": 86400,
 }
+PUBLIC_HOST = "0.0.0.0"  # noqa: S104 - what `--host` means for a public bind (documented)
 
 
 @dataclass(frozen=True)
@@ -85,15 +89,36 @@ def prepare(
 
 
 def inspect(site: Site) -> None:
-    """`datasette inspect`: table counts and hash up front, so immutable serving starts fast."""
+    """`datasette inspect`: table counts and hash up front, so immutable serving starts fast.
+
+    Run in the database's folder with relative names, so the file records no path of this
+    machine (a deployment is moved elsewhere as it is)."""
     result = subprocess.run(  # noqa: S603 - our own interpreter and paths
-        [*DATASETTE, "inspect", str(site.database), "--inspect-file", str(site.inspect)],
+        [*DATASETTE, "inspect", site.database.name, "--inspect-file", str(site.inspect.resolve())],
         capture_output=True,
         text=True,
         check=False,
+        cwd=site.database.parent,
     )
     if result.returncode != 0:
         raise ServeError(f"datasette inspect failed: {result.stderr.strip()}")
+
+
+def serve_options(
+    site: Site,
+    settings: dict[str, int | str] | None = None,
+    templates: Path = TEMPLATES_DIR,
+    plugins: Path = PLUGINS_DIR,
+) -> list[str]:
+    """The options of `datasette serve` for the site, host and port aside: one list for
+    `bloemdata serve`, the tests, the benchmarks and the start script of a deployment."""
+    args = ["--immutable", str(site.database), "--inspect-file", str(site.inspect)]
+    args += ["--metadata", str(site.metadata)]
+    args += ["--template-dir", str(templates), "--plugins-dir", str(plugins)]
+    args += ["--static", f"{DOWNLOADS_MOUNT}:{site.downloads}"]
+    for name, value in {**SETTINGS, **(settings or {})}.items():
+        args += ["--setting", name, str(value)]
+    return args
 
 
 def datasette_args(
@@ -103,15 +128,8 @@ def datasette_args(
     settings: dict[str, int | str] | None = None,
 ) -> list[str]:
     """The `datasette serve` command line for the site (also used by tests and benchmarks)."""
-    args = [*DATASETTE, "serve"]
-    args += ["--immutable", str(site.database), "--inspect-file", str(site.inspect)]
-    args += ["--metadata", str(site.metadata)]
-    args += ["--template-dir", str(TEMPLATES_DIR), "--plugins-dir", str(PLUGINS_DIR)]
-    args += ["--static", f"{DOWNLOADS_MOUNT}:{site.downloads}"]
-    args += ["--host", host, "--port", str(port)]
-    for name, value in {**SETTINGS, **(settings or {})}.items():
-        args += ["--setting", name, str(value)]
-    return args
+    options = serve_options(site, settings)
+    return [*DATASETTE, "serve", *options, "--host", host, "--port", str(port)]
 
 
 def run(args: list[str]) -> None:
