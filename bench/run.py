@@ -41,7 +41,7 @@ from urllib.parse import urlencode
 
 import click
 
-from bench import generate
+from bench import abuse, generate, load
 
 ROOT = Path(__file__).resolve().parents[1]
 BIN = Path(sys.executable).parent
@@ -318,6 +318,9 @@ def bench_size(label: str, statements: int, opts: Options, say: Callable[[str], 
             )
         say(f"[{label}] datasette: {opts.requests} requests per URL after {opts.warmup} warm-up")
         result["datasette"] = datasette_latency(target, database, opts.requests, opts.warmup)
+        say(f"[{label}] public instance: abuse (before/after) and load (bench/abuse.py, load.py)")
+        result["abuse"] = abuse.measure(target, database, before=True)
+        result["load"] = load.measure(target, database)
     result["seconds"] = round(time.perf_counter() - started, 1)
     say(f"[{label}] done in {result['seconds']} s")
     return result
@@ -444,6 +447,10 @@ def goals(results: dict[str, Any]) -> list[dict[str, Any]]:
         goal(
             f"Datasette p95 at {label} < {limit} ms (every URL)", worst, f"< {limit} ms", met, note
         )
+    for label in ("100k", "1M"):
+        if label in sizes:
+            out += abuse.goals(label, sizes[label].get("abuse"))
+            out += load.goals(label, sizes[label].get("load"))
     real = results.get("real", {}).get("bloemdata validate")
     value = real["median_s"] if real else None
     goal(
@@ -500,6 +507,7 @@ def render(results: dict[str, Any]) -> str:
                 + (f"  ({v['non_200']} non-200)" if v["non_200"] else "")
                 for k, v in size["datasette"].items()
             ]
+        lines += _public_rows(label, size)
     for name, m in results.get("real", {}).items():
         lines.append(f"\nreal package: {name}: {m['median_s']:.2f} s, {m['peak_mb']:.0f} MB")
     lines += ["", "Goals:"]
@@ -508,6 +516,12 @@ def render(results: dict[str, Any]) -> str:
         value = "-" if g["measured"] is None else g["measured"]
         lines.append(f"  [{state:^12}] {g['goal']}: {value} (limit {g['limit']}) {g['note']}")
     return "\n".join(lines)
+
+
+def _public_rows(label: str, size: dict[str, Any]) -> list[str]:
+    if "abuse" not in size:
+        return []
+    return ["", *abuse.render(label, size["abuse"]), *load.render(label, size["load"])]
 
 
 def _ratio_note(value: float | None, unit: str) -> str:

@@ -126,9 +126,11 @@ def datasette_args(
     host: str = "127.0.0.1",
     port: int = 8001,
     settings: dict[str, int | str] | None = None,
+    plugins: Path = PLUGINS_DIR,
 ) -> list[str]:
-    """The `datasette serve` command line for the site (also used by tests and benchmarks)."""
-    options = serve_options(site, settings)
+    """The `datasette serve` command line for the site (also used by tests and benchmarks;
+    `plugins`: another plugins folder, for the benchmark's before/after)."""
+    options = serve_options(site, settings, plugins=plugins)
     return [*DATASETTE, "serve", *options, "--host", host, "--port", str(port)]
 
 
@@ -152,6 +154,7 @@ def running(
     settings: dict[str, int | str] | None = None,
     log: Path | None = None,
     timeout: float = 60.0,
+    plugins: Path = PLUGINS_DIR,
 ) -> Iterator[str]:
     """Run a real `datasette serve` for the site on a free loopback port; yield its base URL.
 
@@ -160,7 +163,7 @@ def running(
     port = free_port()
     url = f"http://127.0.0.1:{port}"
     out = log.open("wb") if log else subprocess.DEVNULL
-    args = datasette_args(site, port=port, settings=settings)
+    args = datasette_args(site, port=port, settings=settings, plugins=plugins)
     process = subprocess.Popen(args, stdout=out, stderr=out)  # noqa: S603 - our own command
     try:
         _wait_until_up(process, url, timeout)
