@@ -86,7 +86,8 @@ def publish(session: nox.Session) -> None:
 
 @nox.session(python=PYTHON)
 def release(session: nox.Session) -> None:
-    """Make release X.Y.Z: check, set the version, record it, CHANGELOG, CITATION, bundle.
+    """Make release X.Y.Z: check, set the version, record it, CHANGELOG, CITATION, .zenodo.json,
+    bundle.
 
     Usage: nox -s release -- X.Y.Z --summary "One line" [--note "A CHANGELOG line"]...
     Run `nox` (lint, tests, validate) first: this session re-runs the data checks only
@@ -101,6 +102,7 @@ def release(session: nox.Session) -> None:
     session.run("bloemdata", "release", "check", "--version", version)
     session.run("bloemdata", "release", "record", version, *options)
     session.run("bloemdata", "dictionary")
+    session.run("bloemdata", "deposit")
     session.run("bloemdata", "bundle")
     session.log(f"Release {version} recorded: commit it, then `git tag v{version}`.")
 

@@ -13,6 +13,7 @@ from bloemdata import __version__
 from bloemdata.cli import (
     coding,
     database,
+    deposit,
     exports,
     importing,
     ingest,
@@ -38,6 +39,8 @@ COMMANDS: tuple[click.Command, ...] = (
     ingest.anchor_command,
     ingest.page_group,
     publish.publish_command,
+    deposit.deposit_command,
+    deposit.doi_command,
 )
 
 

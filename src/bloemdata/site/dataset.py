@@ -12,7 +12,7 @@ from typing import Any
 
 from bloemdata.core.package import DESCRIPTOR, Package
 from bloemdata.versions.doi import concept_doi
-from bloemdata.versions.release import load_history
+from bloemdata.versions.history import load_history
 
 DUTCH_PARAGRAPH = "\n\nNL: "  # the descriptor's description: English, then this, then Dutch
 

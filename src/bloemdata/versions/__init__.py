@@ -5,5 +5,5 @@
 `snapshot` (what a release records) · `trees` (a release's files in git history) · `rules`
 (`release check`) · `record` (`release record`) · `changelog` (CHANGELOG.md, CITATION.cff) ·
 `problem` (the problems they report, from the rules in `validation.checks.release`) · `files`
-(releases.json, CHANGELOG.md, CITATION.cff).
+(releases.json, CHANGELOG.md, CITATION.cff) · `doi` (the concept DOI, in datapackage.json `id`).
 """

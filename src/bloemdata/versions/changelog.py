@@ -9,6 +9,7 @@ import yaml
 
 from bloemdata.core.package import Package
 from bloemdata.versions.change import Change, Diff, Kind, level_rank
+from bloemdata.versions.doi import concept_doi
 from bloemdata.versions.files import CHANGELOG, CITATION
 from bloemdata.versions.history import History
 
@@ -115,5 +116,8 @@ def render_citation(package: Package, history: History) -> str:
         cff["date-released"] = last.date
     if licences:
         cff["license"] = licences[0] if len(licences) == 1 else licences
+    if doi := concept_doi(d):  # recorded by `bloemdata doi`; never invented
+        cff["doi"] = doi
+        cff["identifiers"] = [{"type": "doi", "value": doi, "description": "concept DOI"}]
     head = "# Generated from datapackage.json and releases.json by bloemdata; do not edit.\n"
     return head + yaml.safe_dump(cff, sort_keys=False, allow_unicode=True, width=100)
