@@ -160,6 +160,19 @@ def running(
 
     The server is stopped by its own PID when the block ends (for tests and benchmarks).
     """
+    with running_process(site, settings, log, timeout, plugins) as (url, _):
+        yield url
+
+
+@contextmanager
+def running_process(
+    site: Site,
+    settings: dict[str, int | str] | None = None,
+    log: Path | None = None,
+    timeout: float = 60.0,
+    plugins: Path = PLUGINS_DIR,
+) -> Iterator[tuple[str, subprocess.Popen[bytes]]]:
+    """`running`, also yielding the server's process (for benchmarks that read its CPU time)."""
     port = free_port()
     url = f"http://127.0.0.1:{port}"
     out = log.open("wb") if log else subprocess.DEVNULL
@@ -167,7 +180,7 @@ def running(
     process = subprocess.Popen(args, stdout=out, stderr=out)  # noqa: S603 - our own command
     try:
         _wait_until_up(process, url, timeout)
-        yield url
+        yield url, process
     finally:
         process.terminate()
         try:
