@@ -16,7 +16,7 @@ from pyld import jsonld
 from bloemdata.core.package import Package, file_stats
 from bloemdata.site.dataset import dataset
 from bloemdata.site.metadata import DOWNLOADS_URL
-from bloemdata.versions.release import load_history
+from bloemdata.versions.history import load_history
 
 SCHEMAORG = Path(__file__).parent / "data" / "schemaorg"
 SCHEMA = "http://schema.org/"  # the context's @vocab
