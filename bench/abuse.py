@@ -252,6 +252,15 @@ def goals(label: str, result: dict[str, Any] | None) -> list[dict[str, Any]]:
             "note": note,
         },
         {
+            "goal": f"abuse at {label}: a rejected query costs the server <= a page's CPU",
+            "measured": after["server_cpu_ms_per_rejected"] if after else None,
+            "limit": f"<= {after['server_cpu_ms_per_page']} ms" if after else "a page's CPU",
+            "met": None
+            if not after
+            else after["server_cpu_ms_per_rejected"] <= after["server_cpu_ms_per_page"],
+            "note": "what a loaded machine does not distort",
+        },
+        {
             "goal": f"abuse at {label}: log grows <= 1 KB per rejected query",
             "measured": per_query,
             "limit": f"<= {GOAL_LOG_BYTES} B",

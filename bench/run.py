@@ -147,7 +147,7 @@ def datasette_pages(package_path: Path) -> dict[str, list[str]]:
     `bench/datasette_latency.py` defines them, plus every canned query with example values."""
     from bench.datasette_latency import page_sets  # noqa: PLC0415 - heavy imports: only here
     from bloemdata.core.package import Package  # noqa: PLC0415
-    from bloemdata.database.build import DATABASE_NAME  # noqa: PLC0415
+    from bloemdata.database.layout import DATABASE_NAME  # noqa: PLC0415
     from bloemdata.site.metadata import canned_queries  # noqa: PLC0415
 
     package = Package.load(package_path)
@@ -181,7 +181,7 @@ def datasette_latency(
     them), against a real `datasette serve` of the built database with the shipped settings."""
     import httpx  # noqa: PLC0415
 
-    from bloemdata import serve  # noqa: PLC0415
+    from bloemdata.site import serve  # noqa: PLC0415
 
     site = serve.prepare(package_path, database, rebuild=False)  # metadata + inspect data
     pages = datasette_pages(package_path)
