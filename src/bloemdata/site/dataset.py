@@ -28,15 +28,17 @@ def descriptions(description: str) -> list[dict[str, str]]:
 
 def distribution(package: Package, downloads_url: str) -> list[dict[str, Any]]:
     """One DataDownload per file of the release: URL, format, size and SHA-256."""
-    files = [(DESCRIPTOR, "application/json", package.root / DESCRIPTOR, None)]
+    files: list[tuple[str, str, Path, dict[str, Any] | None]] = [
+        (DESCRIPTOR, "application/json", package.root / DESCRIPTOR, None)
+    ]
     for name in package.resource_names:
         resource = package.resource(name)
         if resource.get("path"):
             mediatype = resource.get("mediatype", "text/csv")
             files.append((resource["path"], mediatype, package.path_of(name), resource))
     downloads = []
-    for relative, mediatype, path, resource in files:
-        size, digest = _size_and_hash(path, resource)
+    for relative, mediatype, path, recorded in files:
+        size, digest = _size_and_hash(path, recorded)
         downloads.append(
             {
                 "@type": "DataDownload",
