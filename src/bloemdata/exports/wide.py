@@ -9,15 +9,17 @@ A table too long for one Excel worksheet gets no workbook (never a truncated one
 
 from __future__ import annotations
 
-import csv
+from collections.abc import Iterator
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
+import polars as pl
 import xlsxwriter
 
 from bloemdata.core.coded import CodedData
 from bloemdata.core.package import Package
+from bloemdata.exports.rows import SLICE_ROWS, write_rows
 
 EXCEL_MAX_ROWS = 1_048_576  # rows of a worksheet, the header included
 STREAM_ABOVE_ROWS = 100_000
@@ -41,51 +43,66 @@ def column(code_id: str) -> str:
     return code_id.replace("-", "_")
 
 
-def table(data: CodedData) -> tuple[list[str], list[list[Any]]]:
-    """Header and rows; a row per statement, coder and round with any coding."""
+def units(data: CodedData) -> pl.DataFrame:
+    """A row per statement, coder and round with any coding, in table order: the statement's
+    place in `data.statement_frame`, coder, round and the 0/1 code columns (no texts: they are
+    taken a slice at a time by `slices`)."""
     codes = [c["code_id"] for c in data.codable_codes]
-    applied: dict[tuple[str, str, int], set[str]] = {}
-    for c in data.codings:
-        applied.setdefault((c["statement_id"], c["coder_id"], c["round"]), set()).add(c["code_id"])
-    coder_order = {c["coder_id"]: i for i, c in enumerate(data.coders)}
-    # The units of each statement, found by one pass over the codings (not a scan per statement).
-    units_of: dict[str, list[tuple[str, str, int]]] = {}
-    for key in applied:
-        units_of.setdefault(key[0], []).append(key)
-    rows = []
-    for statement in data.statements:
-        units = sorted(
-            units_of.get(statement["statement_id"], []),
-            key=lambda key: (coder_order[key[1]], key[2]),
+    coder_order = pl.DataFrame(
+        {"coder_id": [c["coder_id"] for c in data.coders], "coder_order": range(len(data.coders))}
+    )
+    statements = data.statement_frame.select("statement_id").with_row_index("statement_order")
+    return (
+        data.coding_frame.group_by("statement_id", "coder_id", "round")
+        .agg(pl.col("code_id"))
+        .join(statements, on="statement_id")
+        .join(coder_order, on="coder_id")
+        .sort("statement_order", "coder_order", "round")
+        .select(
+            "statement_order",
+            "coder_id",
+            "round",
+            *(pl.col("code_id").list.contains(c).cast(pl.Int64).alias(column(c)) for c in codes),
         )
-        for key in units:
-            base = [statement[f] for f in STATEMENT_FIELDS if f not in ("coder_id", "round")]
-            row = [*base[:1], key[1], key[2], *base[1:]]
-            rows.append(row + [int(code in applied[key]) for code in codes])
-    return [*STATEMENT_FIELDS, *(column(c) for c in codes)], rows
+    )
+
+
+def slices(data: CodedData, table: pl.DataFrame) -> Iterator[pl.DataFrame]:
+    """The table's rows with every column of `header`, a slice at a time."""
+    for part in table.iter_slices(SLICE_ROWS):
+        texts = data.statement_frame[part["statement_order"]]
+        yield pl.concat([texts, part.drop("statement_order")], how="horizontal").select(
+            header(data)
+        )
+
+
+def header(data: CodedData) -> list[str]:
+    return [*STATEMENT_FIELDS, *(column(c["code_id"]) for c in data.codable_codes)]
+
+
+def table(data: CodedData) -> tuple[list[str], list[list[Any]]]:
+    """Header and rows (as lists); `frame` is the table the files are written from."""
+    rows = [list(row) for part in slices(data, units(data)) for row in part.iter_rows()]
+    return header(data), rows
 
 
 def write(package: Package, outdir: Path, data: CodedData | None = None) -> list[Path]:
     """Write the files into `outdir` (`data`: the package's CodedData, if already loaded)."""
     data = data or CodedData.load(package)
-    header, rows = table(data)
-    csv_path = outdir / CSV_FILE
-    with csv_path.open("w", encoding="utf-8", newline="") as handle:
-        writer = csv.writer(handle, lineterminator="\n")
-        writer.writerow(header)
-        writer.writerows(rows)
-    if len(rows) >= EXCEL_MAX_ROWS:  # Excel would cut the sheet off: the CSV holds every row
+    rows = units(data)
+    csv_path = write_rows(outdir / CSV_FILE, header(data), slices(data, rows))
+    if rows.height >= EXCEL_MAX_ROWS:  # Excel would cut the sheet off: the CSV holds every row
         return [csv_path]
-    return [csv_path, _write_xlsx(outdir / XLSX_FILE, data, header, rows)]
+    return [csv_path, _write_xlsx(outdir / XLSX_FILE, data, header(data), rows)]
 
 
-def _write_xlsx(path: Path, data: CodedData, header: list[str], rows: list[list[Any]]) -> Path:
+def _write_xlsx(path: Path, data: CodedData, names: list[str], rows: pl.DataFrame) -> Path:
     options = {
         "strings_to_formulas": False,
         "strings_to_urls": False,
         "strings_to_numbers": False,
         # A large sheet is streamed row by row (strings inline, not shared): flat memory.
-        "constant_memory": len(rows) > STREAM_ABOVE_ROWS,
+        "constant_memory": rows.height > STREAM_ABOVE_ROWS,
     }
     workbook = xlsxwriter.Workbook(str(path), options)
     # A fixed creation date keeps the workbook byte-identical between builds of a release.
@@ -97,11 +114,13 @@ def _write_xlsx(path: Path, data: CodedData, header: list[str], rows: list[list[
     )
     bold = workbook.add_format({"bold": True})
     sheet = workbook.add_worksheet("statements")
-    sheet.write_row(0, 0, header, bold)
-    for number, row in enumerate(rows, start=1):
-        sheet.write_row(number, 0, row)
+    sheet.write_row(0, 0, names, bold)
+    number = 0
+    for part in slices(data, rows):
+        for number, row in enumerate(part.iter_rows(), start=number + 1):  # noqa: B020 - resumes
+            sheet.write_row(number, 0, row)
     sheet.freeze_panes(1, 1)
-    sheet.autofilter(0, 0, len(rows), len(header) - 1)
+    sheet.autofilter(0, 0, rows.height, len(names) - 1)
 
     codes = workbook.add_worksheet("codes")
     fields = ("column", "code_id", "dimension", "label_en", "label_nl", "definition_en")
