@@ -50,12 +50,19 @@ from bloemdata.validation.report import Report
 # Only while writing the fresh `.partial` file, which is renamed into place at the end: a crash
 # leaves a partial file that is deleted, never a half-written database under the real name.
 BUILD_PRAGMAS = (
+    # First, before any page is written. Large pages: shallower B-trees for the build's sorts and
+    # the site's lookups by rowid (a search's rows, count and facets); at 100k statements the
+    # build takes ~9% less CPU and a search's queries ~10% less than with 4 KiB pages.
+    "page_size = 65536",
     "journal_mode = OFF",
     "synchronous = OFF",
     "locking_mode = EXCLUSIVE",
     "temp_store = MEMORY",
     "cache_size = -512000",  # KiB: indexes and the FTS index are built in memory
 )
+
+# FTS5 settings while its index is built (and stored in its config: they only matter to writes).
+FTS_BUILD_OPTIONS = {"automerge": 0, "hashsize": 64 * 2**20}
 
 
 class BuildError(BloemdataError):
@@ -352,8 +359,14 @@ def _write_fts(conn: sqlite3.Connection) -> None:
         'content="statements", content_rowid="rowid", tokenize="trigram")'
     )
     # No incremental merging while the index is built once (about a third faster); the segments
-    # stay as written, which search reads as fast on this immutable database.
-    conn.execute(f"INSERT INTO {_q(FTS_TABLE)}({_q(FTS_TABLE)}, rank) VALUES ('automerge', 0)")  # noqa: S608
+    # stay as written, which search reads as fast on this immutable database. The terms of 64 MiB
+    # of text are gathered in memory before a segment is written, not 1 MiB: at 100k statements
+    # the index is built in a quarter less CPU and 8% smaller (bench/fts_variants.py).
+    for option, value in FTS_BUILD_OPTIONS.items():
+        conn.execute(
+            f"INSERT INTO {_q(FTS_TABLE)}({_q(FTS_TABLE)}, rank) VALUES (?, ?)",  # noqa: S608
+            (option, value),
+        )
     conn.execute(f"INSERT INTO {_q(FTS_TABLE)}({_q(FTS_TABLE)}) VALUES ('rebuild')")  # noqa: S608
 
 
