@@ -112,7 +112,8 @@ def bench(session: nox.Session) -> None:
     """Benchmarks at scale (issue 8): synthetic packages, validate/build/Datasette vs baselines.
 
     Not a default session. Usage: nox -s bench -- --sizes 1k,10k [--skip-frictionless-above 100k]
-    Packages go to /tmp/bloemdata-bench/<size>/; results to bench-results/ (see bench/run.py).
+    Packages go to /tmp/bloemdata-bench/<size>/; results to bench-results/ (see bench/run.py),
+    and the summary with every goal met or missed to bench/RESULTS.md (commit it with the note).
     """
     install(session, "test")
     session.run("python", "-m", "bench.run", *session.posargs)

@@ -15,7 +15,6 @@ from pathlib import Path
 from typing import Any
 
 import polars as pl
-import xlsxwriter
 
 from bloemdata.core.coded import CodedData
 from bloemdata.core.package import Package
@@ -97,6 +96,8 @@ def write(package: Package, outdir: Path, data: CodedData | None = None) -> list
 
 
 def _write_xlsx(path: Path, data: CodedData, names: list[str], rows: pl.DataFrame) -> Path:
+    import xlsxwriter  # noqa: PLC0415 - only here: `bloemdata validate` starts faster without it
+
     options = {
         "strings_to_formulas": False,
         "strings_to_urls": False,
