@@ -207,3 +207,38 @@ def test_metadata_describes_every_derived_column(package: Package) -> None:
         assert tables[table.name]["columns"] == table.columns | rowid
         assert list(table.columns) == list(table.types)
         assert all(table.columns.values())
+
+
+def test_a_default_facet_asked_for_again_is_counted_and_shown_once(
+    site: tuple[Path, dict[str, Any]],
+) -> None:
+    """Datasette 0.65 ran (and showed) a facet twice when the metadata lists it and the URL asks
+    for it (`codings?_facet=code_id`): the plugin drops the repeat; rows and counts are the same."""
+    _, metadata = site
+    tables = metadata["databases"][DATABASE_NAME]["tables"]
+    checked = 0
+    for table, options in tables.items():
+        for column in (f for f in options.get("facets", []) if isinstance(f, str)):
+            plain, asked, other = fetch(
+                site,
+                f"/{DATABASE_NAME}/{table}.json",
+                f"/{DATABASE_NAME}/{table}.json?_facet={column}",
+                f"/{DATABASE_NAME}/{table}.json?_facet={column}&_facet=rowid",
+            )
+            assert list(asked["facet_results"]) == list(plain["facet_results"]), table
+            assert asked["rows"] == plain["rows"]
+            assert asked["filtered_table_rows_count"] == plain["filtered_table_rows_count"]
+            facet = asked["facet_results"][column]["results"]
+            assert [(r["value"], r["count"]) for r in facet] == [
+                (r["value"], r["count"]) for r in plain["facet_results"][column]["results"]
+            ]
+            assert "rowid" in other["facet_results"]  # a facet not in the metadata stays
+            checked += 1
+    assert checked >= len([t for t in tables.values() if t.get("facets")])
+    [search, searched] = fetch(
+        site,
+        f"/{DATABASE_NAME}/statements.json?_search=uitbuiting",
+        f"/{DATABASE_NAME}/statements.json?_search=uitbuiting&_facet=section_id",
+    )
+    assert searched["rows"] == search["rows"]
+    assert list(searched["facet_results"]) == list(search["facet_results"]) == ["section_id"]
