@@ -61,7 +61,7 @@ def units(data: CodedData) -> pl.DataFrame:
             "statement_order",
             "coder_id",
             "round",
-            *(pl.col("code_id").list.contains(c).cast(pl.Int64).alias(column(c)) for c in codes),
+            *(pl.col("code_id").list.contains(c).cast(pl.UInt8).alias(column(c)) for c in codes),
         )
     )
 
