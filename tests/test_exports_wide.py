@@ -12,8 +12,9 @@ from xml.sax.saxutils import escape
 from click.testing import CliRunner
 
 from bloemdata.cli import cli
+from bloemdata.core import coded
 from bloemdata.core.package import Package
-from bloemdata.exports.wide import CSV_FILE, XLSX_FILE, column
+from bloemdata.exports.wide import CSV_FILE, STATEMENT_FIELDS, XLSX_FILE, column
 
 from .test_reliability import SECOND, add_second_coder
 
@@ -106,3 +107,39 @@ def test_workbook_maps_columns_to_codes_and_is_reproducible(root, package, tmp_p
     for code in (c for c in package.typed_rows("codes") if c["codable"]):
         assert f">{code['code_id']}<" in strings
         assert f">{column(code['code_id'])}<" in strings
+
+
+def reference_rows(package: Package) -> list[list[str]]:
+    """The table as the 1.x dict-based writer built it, from the rows cast one by one."""
+    typed = {name: coded._typed(package, name) for name in ("statements", "codes", "coders")}
+    statements = sorted(
+        (s for s in typed["statements"] if s["status"] == "current"),
+        key=lambda s: (s["source_id"], s["page"], s["position"], s["statement_id"]),
+    )
+    codes = [c["code_id"] for c in typed["codes"] if c["codable"]]
+    coder_order = {c["coder_id"]: i for i, c in enumerate(typed["coders"])}
+    applied: dict[tuple[str, str, int], set[str]] = {}
+    for c in coded._typed(package, "codings"):
+        applied.setdefault((c["statement_id"], c["coder_id"], c["round"]), set()).add(c["code_id"])
+    rows = [[*STATEMENT_FIELDS, *(column(c) for c in codes)]]
+    for s in statements:
+        units = sorted(
+            (k for k in applied if k[0] == s["statement_id"]),
+            key=lambda k: (coder_order[k[1]], k[2]),
+        )
+        for _, coder, round_ in units:
+            values = {**s, "coder_id": coder, "round": round_}
+            row = [values[f] for f in STATEMENT_FIELDS]
+            rows.append(
+                [str(v) for v in row]
+                + [str(int(c in applied[(s["statement_id"], coder, round_)])) for c in codes]
+            )
+    return rows
+
+
+def test_csv_equals_the_row_by_row_table(package_copy, tmp_path):
+    add_second_coder(package_copy)
+    export(package_copy, tmp_path)
+    with (tmp_path / CSV_FILE).open(encoding="utf-8", newline="") as f:
+        written = list(csv.reader(f))
+    assert written == reference_rows(Package.load(package_copy))
