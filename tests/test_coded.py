@@ -59,15 +59,8 @@ def test_final_codings_keep_each_coders_last_round(package_copy):
     )
 
 
-@pytest.mark.parametrize(
-    ("value", "message"),
-    [
-        ("x", "'x' is not an integer"),
-        (" 3", "' 3' is not an integer"),
-        ("3.0", "'3.0' is not an integer"),
-    ],
-)
-def test_a_bad_cell_is_named_with_file_row_and_field(package_copy, value, message):
+@pytest.mark.parametrize("value", ["x", " 3", "3.0"])
+def test_a_bad_cell_is_named_with_file_row_and_field(package_copy, value):
     path = package_copy / "datapackage" / "statements.csv"
 
     def plant(rows):

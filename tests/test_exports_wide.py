@@ -12,7 +12,6 @@ from xml.sax.saxutils import escape
 from click.testing import CliRunner
 
 from bloemdata.cli import cli
-from bloemdata.core import coded
 from bloemdata.core.package import Package
 from bloemdata.exports.wide import CSV_FILE, STATEMENT_FIELDS, XLSX_FILE, column
 
@@ -110,8 +109,8 @@ def test_workbook_maps_columns_to_codes_and_is_reproducible(root, package, tmp_p
 
 
 def reference_rows(package: Package) -> list[list[str]]:
-    """The table as the 1.x dict-based writer built it, from the rows cast one by one."""
-    typed = {name: coded._typed(package, name) for name in ("statements", "codes", "coders")}
+    """The table as the 1.x dict-based writer built it, from `Package.typed_rows`."""
+    typed = {name: package.typed_rows(name) for name in ("statements", "codes", "coders")}
     statements = sorted(
         (s for s in typed["statements"] if s["status"] == "current"),
         key=lambda s: (s["source_id"], s["page"], s["position"], s["statement_id"]),
@@ -119,7 +118,7 @@ def reference_rows(package: Package) -> list[list[str]]:
     codes = [c["code_id"] for c in typed["codes"] if c["codable"]]
     coder_order = {c["coder_id"]: i for i, c in enumerate(typed["coders"])}
     applied: dict[tuple[str, str, int], set[str]] = {}
-    for c in coded._typed(package, "codings"):
+    for c in package.typed_rows("codings"):
         applied.setdefault((c["statement_id"], c["coder_id"], c["round"]), set()).add(c["code_id"])
     rows = [[*STATEMENT_FIELDS, *(column(c) for c in codes)]]
     for s in statements:
