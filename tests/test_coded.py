@@ -91,3 +91,19 @@ def test_an_unknown_reference_is_refused_with_its_row(package_copy, field, value
     with pytest.raises(ResourceError) as caught:
         CodedData.load(Package.load(package_copy))
     assert str(caught.value).endswith(f"codings.csv, row 7: {message}")
+
+
+def test_statements_on_a_page_are_that_pages_in_page_order(package):
+    data = CodedData.load(package)
+    seen = []
+    for page in data.pages:
+        on_page = data.statements_on(page)
+        assert all(
+            (s["source_id"], s["page"]) == (page["source_id"], page["page"]) for s in on_page
+        )
+        assert [s["position"] for s in on_page] == sorted(s["position"] for s in on_page)
+        seen += on_page
+    assert sorted(s["statement_id"] for s in seen) == sorted(
+        s["statement_id"] for s in data.statements
+    )
+    assert data.statements_on({"source_id": "nowhere", "page": 1}) == []

@@ -83,16 +83,19 @@ class CodedData:
         return list(dict.fromkeys(c["dimension"] for c in self.codes))
 
     def statements_on(self, page: Row) -> list[Row]:
-        """The page's current statements, in page order."""
-        return self._by_page.get((page["source_id"], page["page"]), [])
+        """The page's current statements, in page order (as dicts: one page's, never all)."""
+        start, count = self._page_slices.get((page["source_id"], page["page"]), (0, 0))
+        return self.statement_frame.slice(start, count).to_dicts() if count else []
 
     @cached_property
-    def _by_page(self) -> dict[tuple[str, int], list[Row]]:
-        # One pass over the statements, not one per page (a package holds hundreds of pages).
-        pages: dict[tuple[str, int], list[Row]] = {}
-        for s in self.statements:
-            pages.setdefault((s["source_id"], s["page"]), []).append(s)
-        return pages
+    def _page_slices(self) -> dict[tuple[str, int], tuple[int, int]]:
+        # The frame is sorted by source and page: each page is one slice (start, length).
+        pages = (
+            self.statement_frame.with_row_index("start")
+            .group_by("source_id", "page", maintain_order=True)
+            .agg(pl.col("start").first(), pl.len().alias("count"))
+        )
+        return {(r[0], r[1]): (r[2], r[3]) for r in pages.iter_rows()}
 
     def final_coding_frame(self) -> pl.DataFrame:
         """`final_codings` as a frame (codings.csv order)."""
