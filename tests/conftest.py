@@ -5,12 +5,18 @@ from __future__ import annotations
 import csv
 import os
 import shutil
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 from hypothesis import HealthCheck, settings
 
 from bloemdata.core.package import Package
+from bloemdata.database.build import write_database
+from bloemdata.database.defaults import DOWNLOAD_WRITERS, EXTRA_TABLES
+from bloemdata.database.downloads import write_downloads
+from bloemdata.database.layout import DATABASE_NAME
+from bloemdata.site.serve import Site, prepare, running
 
 # Hypothesis profiles: `dev` (quick, the default) and `ci` (more examples, derandomised, no
 # example database), chosen with HYPOTHESIS_PROFILE (.ci/run sets `ci`).
@@ -40,6 +46,35 @@ def root() -> Path:
 def package() -> Package:
     """The real package, read-only."""
     return Package.load(ROOT)
+
+
+# On a slow machine facets would silently vanish at the production limit.
+TEST_SETTINGS: dict[str, int | str] = {"facet_time_limit_ms": 10_000}
+
+
+@pytest.fixture(scope="session")
+def built_site(tmp_path_factory: pytest.TempPathFactory) -> Site:
+    """The real package built once per test process, read-only: database, downloads (with the
+    exports), metadata and inspect data, as `bloemdata serve` serves them.
+
+    Built without the validator, as the site tests need; the site, serve and browser tests
+    share it instead of building their own.
+    """
+    dist = tmp_path_factory.mktemp("site")
+    package = Package.load(ROOT)
+    database = dist / f"{DATABASE_NAME}.db"
+    write_database(package, database, tables=EXTRA_TABLES)
+    write_downloads(package, dist / "downloads", DOWNLOAD_WRITERS)
+    return prepare(ROOT, database, rebuild=False)
+
+
+@pytest.fixture(scope="session")
+def served(built_site: Site) -> Iterator[str]:
+    """A real `datasette serve` of `built_site` on a free loopback port: its base URL."""
+    with running(
+        built_site, TEST_SETTINGS, log=built_site.database.parent / "datasette.log"
+    ) as url:
+        yield url
 
 
 @pytest.fixture

@@ -19,6 +19,22 @@ GIT = [
     "tag.gpgSign=false",
 ]
 
+# The statements plant_changes touches, taken from the shipped package so that a new page or
+# statement does not break the release and diff tests.
+_IDS = [
+    r["statement_id"] for r in Package.load(Path(__file__).resolve().parents[1]).rows("statements")
+]
+CORRECTED, DUPLICATED, WITHDRAWN, LAST = _IDS[0], _IDS[1], _IDS[2], _IDS[-1]
+
+
+def next_statement_id(statement_id: str) -> str:
+    """The id after `statement_id` on its page: BL-p010-24 -> BL-p010-25."""
+    stem, position = statement_id.rsplit("-", 1)
+    return f"{stem}-{int(position) + 1:02d}"
+
+
+ADDED = next_statement_id(LAST)
+
 
 def git(repo: Path, *args: str) -> str:
     done = subprocess.run(
@@ -65,21 +81,23 @@ def set_version(repo: Path, version: str) -> None:
 
 
 def plant_changes(repo: Path) -> None:
-    """An addition, a withdrawal, a text correction and a recoding (a minor release)."""
+    """An addition, a withdrawal, a text correction and a recoding (a minor release).
+
+    CORRECTED gets a text correction, WITHDRAWN is withdrawn as a duplicate of DUPLICATED
+    (whose valence-mixed becomes valence-bottleneck), and ADDED is added, coded like LAST.
+    """
     statements = read_rows(repo, "statements")
+    assert [s["statement_id"] for s in statements[:3]] == [CORRECTED, DUPLICATED, WITHDRAWN]
     statements[0]["text"] = statements[0]["text"].replace("grotere", "groter wordende")
     statements[2]["status"] = "withdrawn"
-    statements[2]["status_note"] = "Withdrawn in 1.1.0: duplicate of BL-p010-02."
-    added = dict(statements[-1], statement_id="BL-p010-25", position="25")
-    statements.append(added)
+    statements[2]["status_note"] = f"Withdrawn in 1.1.0: duplicate of {DUPLICATED}."
+    last = statements[-1]
+    assert last["statement_id"] == LAST
+    statements.append(dict(last, statement_id=ADDED, position=str(int(last["position"]) + 1)))
     write_rows(repo, "statements", statements)
     codings = read_rows(repo, "codings")
     for row in codings:
-        if row["statement_id"] == "BL-p010-02" and row["code_id"] == "valence-mixed":
+        if row["statement_id"] == DUPLICATED and row["code_id"] == "valence-mixed":
             row["code_id"] = "valence-bottleneck"
-    codings += [
-        dict(row, statement_id="BL-p010-25")
-        for row in codings
-        if row["statement_id"] == statements[-2]["statement_id"]
-    ]
+    codings += [dict(row, statement_id=ADDED) for row in codings if row["statement_id"] == LAST]
     write_rows(repo, "codings", codings)

@@ -1,6 +1,7 @@
 """The one check that a database holds every CSV cell of a package, with its schema's type.
 
-Used by the build test on the real package and the property test on generated ones.
+Used by the build test on the real package and the property test on generated ones
+(tests/property/test_packages.py).
 """
 
 from __future__ import annotations

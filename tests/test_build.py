@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import json
+import re
 import sqlite3
 from collections import Counter
 from pathlib import Path
@@ -36,6 +37,8 @@ def test_every_cell_round_trips_with_its_type(db: sqlite3.Connection, package: P
 
 
 def test_section_ids_stay_text(package_copy: Path, tmp_path: Path) -> None:
+    shipped = [r["section_id"] for r in Package.load(package_copy).rows("sections")]
+    assert "1.1" in shipped  # the id a number cast would turn into 1.1 from 1.10
     sections = package_copy / "datapackage" / "sections.csv"
     with sections.open("a", encoding="utf-8", newline="") as handle:
         handle.write("1.10,bloemlezing,10,Proef,Trial,1:0-26\n")
@@ -44,7 +47,7 @@ def test_section_ids_stay_text(package_copy: Path, tmp_path: Path) -> None:
     rows = sqlite3.connect(out).execute(
         "SELECT section_id, typeof(section_id) FROM sections ORDER BY rowid"
     )
-    assert rows.fetchall() == [("1.1", "text"), ("1.10", "text")]
+    assert rows.fetchall() == [(s, "text") for s in [*shipped, "1.10"]]
 
 
 def test_keys_not_null_and_indexes_follow_the_schemas(
@@ -223,7 +226,8 @@ def test_cli_build_writes_database_and_downloads(package_copy: Path, tmp_path: P
         cli, ["build", "--package", str(package_copy), "--output", str(out)]
     )
     assert result.exit_code == 0, result.output
-    assert "statements 24" in result.output
+    statements = len(Package.load(package_copy).rows("statements"))
+    assert re.search(rf"\bstatements {statements}\b", result.output), result.output
     downloads = out.parent / "downloads"
     for relative in ("datapackage.json", "datapackage/statements.csv", "schemas/statements.json"):
         assert (downloads / relative).read_bytes() == (package_copy / relative).read_bytes()

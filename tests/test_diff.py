@@ -17,20 +17,31 @@ from bloemdata.database.changes import CHANGES, CHANGES_COLUMNS, CHANGES_SCHEMA
 from bloemdata.versions.diff import diff_packages, schema_changes, word_diff
 from bloemdata.versions.record import record
 from bloemdata.versions.render import render_words
-from tests.gitrepo import commit, git, make_repo, plant_changes, set_version
+from tests.gitrepo import (
+    ADDED,
+    CORRECTED,
+    DUPLICATED,
+    LAST,
+    WITHDRAWN,
+    commit,
+    git,
+    make_repo,
+    plant_changes,
+    set_version,
+)
 
 PLANTED = {
-    ("statement-changed", "BL-p010-01", "text", "patch"),
-    ("statement-withdrawn", "BL-p010-03", "status", "minor"),
-    ("statement-added", "BL-p010-25", "text", "minor"),
-    ("coding-removed", "BL-p010-02 / valence-mixed / maintainer-1 / 1", None, "patch"),
-    ("coding-added", "BL-p010-02 / valence-bottleneck / maintainer-1 / 1", None, "patch"),
+    ("statement-changed", CORRECTED, "text", "patch"),
+    ("statement-withdrawn", WITHDRAWN, "status", "minor"),
+    ("statement-added", ADDED, "text", "minor"),
+    ("coding-removed", f"{DUPLICATED} / valence-mixed / maintainer-1 / 1", None, "patch"),
+    ("coding-added", f"{DUPLICATED} / valence-bottleneck / maintainer-1 / 1", None, "patch"),
 }
 
 
 def _added_codings(root) -> int:
-    """BL-p010-25 is coded like BL-p010-24 (see plant_changes)."""
-    return sum(r["statement_id"] == "BL-p010-24" for r in Package.load(root).rows("codings"))
+    """ADDED is coded like LAST (see plant_changes)."""
+    return sum(r["statement_id"] == LAST for r in Package.load(root).rows("codings"))
 
 
 @pytest.fixture
@@ -52,7 +63,7 @@ def test_diff_reports_planted_changes_exactly(root, repo, tmp_path):
     old = tmp_path / "old"
     git(repo, "worktree", "add", "-q", str(old), "v1.0.0")
     diff = diff_packages(Package.load(old), Package.load(repo))
-    added_codings = {c for c in _kinds(diff) if c[0] == "coding-added" and "BL-p010-25" in c[1]}
+    added_codings = {c for c in _kinds(diff) if c[0] == "coding-added" and ADDED in c[1]}
     assert len(added_codings) == _added_codings(root) > 0
     assert _kinds(diff) - added_codings == PLANTED
     assert diff.required_level == "minor"
@@ -62,7 +73,7 @@ def test_diff_reports_planted_changes_exactly(root, repo, tmp_path):
         "sociale professionals nog altijd niet genoeg herkend."
     )
     withdrawn = next(c for c in diff.changes if c.kind == "statement-withdrawn")
-    assert "duplicate of BL-p010-02" in withdrawn.message
+    assert f"duplicate of {DUPLICATED}" in withdrawn.message
 
 
 def test_diff_command_between_revisions(repo):
@@ -87,7 +98,7 @@ def test_diff_of_directories(repo, tmp_path):
     result = CliRunner().invoke(cli, ["diff", str(old), str(repo), "--format", "json"])
     assert result.exit_code == 0
     kinds = {(c["kind"], c["item"]) for c in json.loads(result.output)["changes"]}
-    assert ("statement-added", "BL-p010-25") in kinds
+    assert ("statement-added", ADDED) in kinds
 
 
 def test_diff_of_equal_versions_is_empty(package_copy, tmp_path):

@@ -21,7 +21,17 @@ from bloemdata.versions.history import load_history
 from bloemdata.versions.record import record
 from bloemdata.versions.rules import check
 from bloemdata.versions.semver import bump_level, next_versions
-from tests.gitrepo import commit, make_repo, plant_changes, read_rows, set_version, write_rows
+from tests.gitrepo import (
+    ADDED,
+    LAST,
+    WITHDRAWN,
+    commit,
+    make_repo,
+    plant_changes,
+    read_rows,
+    set_version,
+    write_rows,
+)
 
 
 @pytest.fixture
@@ -133,8 +143,8 @@ def test_too_small_bump_names_the_change(repo):
     result = run_check(repo)
     assert result.exit_code == 1
     assert "release-bump-too-small" in result.output
-    assert "1 statement-added change(s) (BL-p010-25) need a minor release" in result.output
-    assert "1 statement-withdrawn change(s) (BL-p010-03)" in result.output
+    assert f"1 statement-added change(s) ({ADDED}) need a minor release" in result.output
+    assert f"1 statement-withdrawn change(s) ({WITHDRAWN})" in result.output
     set_version(repo, "1.1.0")
     assert run_check(repo).exit_code == 0
 
@@ -182,7 +192,7 @@ def test_major_changes_need_a_major_bump(repo, edit, kind):
 
 def test_withdrawn_id_is_never_reused(two_releases):
     rows = read_rows(two_releases, "statements")
-    reused = next(r for r in rows if r["statement_id"] == "BL-p010-03")
+    reused = next(r for r in rows if r["statement_id"] == WITHDRAWN)
     reused.update(status="current", status_note="")
     write_rows(two_releases, "statements", rows)
     set_version(two_releases, "2.0.0")
@@ -193,12 +203,12 @@ def test_withdrawn_id_is_never_reused(two_releases):
 
 def test_removed_id_is_never_reused(two_releases):
     rows = read_rows(two_releases, "statements")
-    write_rows(two_releases, "statements", [r for r in rows if r["statement_id"] != "BL-p010-24"])
+    write_rows(two_releases, "statements", [r for r in rows if r["statement_id"] != LAST])
     set_version(two_releases, "2.0.0")
     assert check(two_releases).valid  # deleting a row is allowed as a major change
-    record(two_releases, "2.0.0", summary="Deleted BL-p010-24.")
+    record(two_releases, "2.0.0", summary=f"Deleted {LAST}.")
     commit(two_releases, "release 2.0.0")
-    write_rows(two_releases, "statements", rows)  # BL-p010-24 comes back
+    write_rows(two_releases, "statements", rows)  # LAST comes back
     set_version(two_releases, "2.1.0")
     report = check(two_releases)
     assert rules(report) == {"statement-id-reused"}
@@ -287,8 +297,8 @@ def test_record_writes_history_version_changelog_citation(two_releases):
     assert [r.version for r in history.releases] == ["1.0.0", "1.1.0"]
     latest = history.latest
     assert latest.date == "2026-12-01"
-    assert latest.statements["withdrawn"] == ["BL-p010-03"]
-    assert any(n.startswith("statement-added (minor, 1): `BL-p010-25`") for n in latest.notes)
+    assert latest.statements["withdrawn"] == [WITHDRAWN]
+    assert any(n.startswith(f"statement-added (minor, 1): `{ADDED}`") for n in latest.notes)
     assert Package.load(two_releases).version == "1.1.0"
     changelog = (two_releases / "CHANGELOG.md").read_text(encoding="utf-8")
     assert changelog.index("## 1.1.0 - 2026-12-01") < changelog.index("## 1.0.0")

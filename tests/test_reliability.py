@@ -193,7 +193,7 @@ def test_two_coders_valence_and_codes(package_copy):
     first, second = _valence_matrix(data)
     alpha = figures[f"r1/valence/{ALPHA}/all"]
     assert alpha.measure == "category"
-    assert (alpha.units, alpha.coders, alpha.code_id) == (24, 2, None)
+    assert (alpha.units, alpha.coders, alpha.code_id) == (len(data.statements), 2, None)
     assert alpha.value == pytest.approx(
         reference_alpha([[a, b] for a, b in zip(first, second, strict=True)])
     )
@@ -208,18 +208,22 @@ def test_two_coders_valence_and_codes(package_copy):
     assert figures[f"r1/exploitation-labour/{ALPHA}/all"].value == pytest.approx(1.0)
     topic = figures[f"r1/topic/{ALPHA}/all"]
     assert topic.measure == "presence-pooled"
-    assert topic.units == 24 * 10  # statements x codable topic codes
+    codable_topics = [c for c in data.codes if c["dimension"] == "topic" and c["codable"]]
+    assert codable_topics
+    assert topic.units == len(data.statements) * len(codable_topics)
     unused_by_both = [f for f in figures.values() if f.value is None]
     assert all(f.code_id for f in unused_by_both)
 
 
-def test_alpha_counts_only_statements_both_coded(package_copy):
-    add_second_coder(package_copy, statements=10)
+def test_alpha_counts_only_statements_both_coded(package_copy, package):
+    shared = len(package.rows("statements")) // 2  # fewer than all, so the count must shrink
+    assert 0 < shared < len(package.rows("statements"))
+    add_second_coder(package_copy, statements=shared)
     data = CodedData.load(Package.load(package_copy))
     figures = {f.reliability_id: f for f in compute(data)}
-    assert figures[f"r1/valence/{ALPHA}/all"].units == 10
-    assert figures[f"r1/valence/{KAPPA}/maintainer-1+{SECOND}"].units == 10
-    assert rounds(data)[0].shared_statements == 10
+    assert figures[f"r1/valence/{ALPHA}/all"].units == shared
+    assert figures[f"r1/valence/{KAPPA}/maintainer-1+{SECOND}"].units == shared
+    assert rounds(data)[0].shared_statements == shared
 
 
 def test_reliability_write_on_two_coders(package_copy):
@@ -242,10 +246,12 @@ def test_bad_coding_is_named_and_nothing_written(package_copy):
     path = package_copy / "datapackage" / "codings.csv"
     with path.open("a", encoding="utf-8") as f:
         f.write("BL-p010-01,topic-unknown,maintainer-1,1,1.0.0\n")
+    # frictionless numbers rows from the header (row 1): the appended coding is the last one
+    row = len(Package.load(package_copy).rows("codings")) + 1
     before = (package_copy / "datapackage" / "reliability.csv").read_bytes()
     result = CliRunner().invoke(cli, ["reliability", "--package", str(package_copy), "--write"])
     assert result.exit_code == 2
-    assert "codings.csv, row 101" in result.output
+    assert f"codings.csv, row {row}:" in result.output
     assert "topic-unknown" in result.output
     assert "Traceback" not in result.output
     assert (package_copy / "datapackage" / "reliability.csv").read_bytes() == before

@@ -16,9 +16,10 @@ PIECES = [b"a,b,c\n", b"1,2,3\n", b"\n", b"\r\n", b'"', b",", b"x", b'""', b"\r"
 
 
 def _both(data: bytes) -> tuple[object, object] | None:
-    path = Path(tempfile.mkdtemp(prefix="bloemdata-structure-")) / "t.csv"
-    path.write_bytes(data)
-    fast = parse_table("t", path, stream_stats(path), SCHEMA)
+    with tempfile.TemporaryDirectory(prefix="bloemdata-structure-") as folder:
+        path = Path(folder) / "t.csv"
+        path.write_bytes(data)
+        fast = parse_table("t", path, stream_stats(path), SCHEMA)
     if fast is None:
         return None
     scan = scan_csv("t", data, SCHEMA)
@@ -49,11 +50,11 @@ def test_fast_path_takes_quoted_separators_and_line_breaks():
         assert both[0] == both[1]
 
 
-def test_stream_stats_counts_separators_outside_quotes_across_chunks(monkeypatch):
+def test_stream_stats_counts_separators_outside_quotes_across_chunks(monkeypatch, tmp_path):
     from bloemdata.validation.checks import structure
 
     monkeypatch.setattr(structure, "CHUNK", 3)
-    path = Path(tempfile.mkdtemp(prefix="bloemdata-structure-")) / "t.csv"
+    path = tmp_path / "t.csv"
     path.write_bytes(b'a,b\n"x,""y",2\n')
     stats = stream_stats(path)
     assert (stats.size, stats.separators, stats.nul, stats.bom) == (14, 2, False, False)

@@ -5,7 +5,6 @@ from __future__ import annotations
 import hashlib
 import subprocess
 import sys
-from collections.abc import Iterator
 from pathlib import Path
 
 import httpx
@@ -19,8 +18,8 @@ from bloemdata.database.defaults import DOWNLOAD_WRITERS, EXTRA_TABLES
 from bloemdata.database.downloads import write_downloads
 from bloemdata.site.serve import SETTINGS, Site, datasette_args, free_port, prepare, running
 
-# On a slow machine facets would silently vanish at the production limit.
-TEST_SETTINGS: dict[str, int | str] = {"facet_time_limit_ms": 10_000}
+from .conftest import TEST_SETTINGS
+
 BLOEMDATA = Path(sys.executable).parent / "bloemdata"
 
 
@@ -34,10 +33,9 @@ def _site(package_root: Path, dist: Path) -> Site:
 
 
 @pytest.fixture(scope="module")
-def server(tmp_path_factory: pytest.TempPathFactory, root: Path) -> Iterator[tuple[str, Site]]:
-    site = _site(root, tmp_path_factory.mktemp("serve"))
-    with running(site, TEST_SETTINGS) as url:
-        yield url, site
+def server(served: str, built_site: Site) -> tuple[str, Site]:
+    """The real package's shared build and server (conftest)."""
+    return served, built_site
 
 
 def test_datasette_command_is_immutable_read_only_and_limited(tmp_path: Path) -> None:
@@ -82,16 +80,15 @@ def test_settings_robots_and_downloads(server: tuple[str, Site], root: Path) -> 
     ],
 )
 def test_sql_that_writes_attaches_or_sets_pragmas_is_refused(
-    server: tuple[str, Site], sql: str
+    server: tuple[str, Site], package: Package, sql: str
 ) -> None:
     url, site = server
     before = hashlib.sha256(site.database.read_bytes()).hexdigest()
     response = httpx.get(f"{url}/bloemdata.json", params={"sql": sql})
     assert response.status_code == 400, response.text[:300]
     assert response.json()["ok"] is False
-    assert (
-        httpx.get(f"{url}/bloemdata/codings.json?_size=0").json()["filtered_table_rows_count"] == 99
-    )
+    codings = httpx.get(f"{url}/bloemdata/codings.json?_size=0").json()
+    assert codings["filtered_table_rows_count"] == len(package.rows("codings"))
     assert hashlib.sha256(site.database.read_bytes()).hexdigest() == before
 
 

@@ -16,10 +16,8 @@ import pytest
 from datasette.app import Datasette
 
 from bloemdata.core.package import Package
-from bloemdata.database.build import derived, write_database
-from bloemdata.database.defaults import DOWNLOAD_WRITERS, EXTRA_TABLES
+from bloemdata.database.build import derived
 from bloemdata.database.derived import ROWID_DESCRIPTION
-from bloemdata.database.downloads import write_downloads
 from bloemdata.database.layout import DATABASE_NAME, FTS_TABLE
 from bloemdata.site import PLUGINS_DIR, TEMPLATES_DIR
 from bloemdata.site.metadata import (
@@ -27,18 +25,14 @@ from bloemdata.site.metadata import (
     DOWNLOADS_MOUNT,
     LABEL_COLUMNS,
     build_metadata,
-    write_metadata,
 )
+from bloemdata.site.serve import Site
 
 
 @pytest.fixture(scope="module")
-def site(tmp_path_factory: pytest.TempPathFactory, package: Package) -> tuple[Path, dict[str, Any]]:
-    dist = tmp_path_factory.mktemp("site")
-    database = dist / f"{DATABASE_NAME}.db"
-    write_database(package, database, tables=EXTRA_TABLES)
-    write_downloads(package, dist / "downloads", DOWNLOAD_WRITERS)
-    metadata_path = write_metadata(package, dist / "metadata.json", dist / "downloads")
-    return database, json.loads(metadata_path.read_text(encoding="utf-8"))
+def site(built_site: Site) -> tuple[Path, dict[str, Any]]:
+    """The shared build of the real package (conftest) and its metadata."""
+    return built_site.database, json.loads(built_site.metadata.read_text(encoding="utf-8"))
 
 
 def fetch(site: tuple[Path, dict[str, Any]], *paths: str) -> list[Any]:

@@ -3,11 +3,9 @@
 from __future__ import annotations
 
 import csv
-import tempfile
 from pathlib import Path
 
 import pytest
-from hypothesis import given
 
 from bloemdata.core.package import Package
 from bloemdata.validation.transcription import screen as transcription_screen
@@ -16,9 +14,6 @@ from bloemdata.validation.transcription.check import (
     _statements_frame,
     check_package,
 )
-
-from .property.strategies import packages, write_package
-from .property.test_transcription_screen import perturbed
 
 
 def _edit_statement(pkg: Path, statement_id: str, **changes: str) -> None:
@@ -145,17 +140,3 @@ def test_screen_flags_nothing_on_a_clean_package(package):
         _statements_frame(package), _excluded_frame(rows), transcription_screen.page_lines(texts)
     )
     assert suspects == (set(), set())
-
-
-@given(perturbed(packages()))
-def test_screen_in_small_batches_finds_the_same(generated):
-    """Pages are screened in batches (memory); the batch size must not change a finding."""
-    root = write_package(generated, Path(tempfile.mkdtemp(prefix="bloemdata-batch-")) / "pkg")
-    package = Package.load(root)
-    whole = check_package(package)
-    saved = transcription_screen.BATCH
-    transcription_screen.BATCH = 1  # a batch per page
-    try:
-        assert check_package(package) == whole
-    finally:
-        transcription_screen.BATCH = saved

@@ -8,12 +8,6 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import Browser, Page, sync_playwright
 
-from bloemdata.core.package import Package
-from bloemdata.database.build import write_database
-from bloemdata.database.defaults import DOWNLOAD_WRITERS, EXTRA_TABLES
-from bloemdata.database.downloads import write_downloads
-from bloemdata.site.serve import prepare, running
-
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = [
     "--headless",
@@ -25,8 +19,6 @@ CHROMIUM_ARGS = [
     "--disable-sync",
     "--no-first-run",
 ]
-# On a slow machine facets would silently vanish at the production limit.
-TEST_SETTINGS: dict[str, int | str] = {"facet_time_limit_ms": 10_000}
 
 
 @pytest.fixture(scope="session")
@@ -37,16 +29,9 @@ def artifacts(root: Path) -> Path:
 
 
 @pytest.fixture(scope="session")
-def base_url(tmp_path_factory: pytest.TempPathFactory, root: Path) -> Iterator[str]:
-    """The real package, built and served by `datasette serve` on a free loopback port."""
-    dist = tmp_path_factory.mktemp("browser-dist")
-    database = dist / "bloemdata.db"
-    package = Package.load(root)
-    write_database(package, database, tables=EXTRA_TABLES)
-    write_downloads(package, dist / "downloads", DOWNLOAD_WRITERS)
-    site = prepare(root, database, rebuild=False)
-    with running(site, TEST_SETTINGS, log=dist / "datasette.log") as url:
-        yield url
+def base_url(served: str) -> str:
+    """The real package, built and served by `datasette serve` (shared, tests/conftest.py)."""
+    return served
 
 
 @pytest.fixture(scope="session")

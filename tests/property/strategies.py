@@ -11,8 +11,12 @@ from __future__ import annotations
 import csv
 import json
 import shutil
+import tempfile
 import unicodedata
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
+from functools import cache
 from pathlib import Path
 from typing import Any
 
@@ -30,7 +34,9 @@ PUNCTUATION = ["", "", "", ",", ";", ":"]
 QUOTES = [("‘", "’"), ("“", "”"), ('"', '"'), ("(", ")")]
 
 
+@cache
 def schemas() -> dict[str, TableSchema]:
+    """The shipped Table Schemas (frozen), read once: strategies ask for them at every draw."""
     return Package.load(ROOT).schemas
 
 
@@ -359,6 +365,17 @@ def write_package(generated: GeneratedPackage, target: Path) -> Path:
     return target
 
 
+@contextmanager
+def written(generated: GeneratedPackage, prefix: str = "bloemdata-prop-") -> Iterator[Path]:
+    """The package written into a temporary folder, removed on exit.
+
+    Hypothesis runs a test body once per example and pytest's tmp_path is one folder per test,
+    so each example gets a folder of its own, and must remove it: nothing is left in /tmp.
+    """
+    with tempfile.TemporaryDirectory(prefix=prefix) as folder:
+        yield write_package(generated, Path(folder) / "pkg")
+
+
 def write_csv(path: Path, header: list[str], rows: list[dict[str, str]]) -> None:
     with path.open("w", encoding="utf-8", newline="") as handle:
         writer = csv.DictWriter(handle, fieldnames=header, lineterminator="\n")
@@ -366,4 +383,11 @@ def write_csv(path: Path, header: list[str], rows: list[dict[str, str]]) -> None
         writer.writerows(rows)
 
 
-__all__ = ["GeneratedPackage", "cells", "packages", "prose", "write_package"]
+__all__ = [
+    "GeneratedPackage",
+    "cells",
+    "packages",
+    "prose",
+    "write_package",
+    "written",
+]
