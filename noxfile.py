@@ -52,8 +52,9 @@ def tests(session: nox.Session) -> None:
     """The whole test suite, browser tests included. Extra arguments go to pytest."""
     ensure_chromium(session)
     install(session, "test")
-    # one worker per core (pytest-xdist): the suite is many independent seconds-long tests
-    session.run("pytest", "-n", "auto", *session.posargs)
+    # One worker per core (pytest-xdist); workers steal queued tests from each other, so a long
+    # property test near the end does not leave a core idle. `-- -m "not slow"`: a quick run.
+    session.run("pytest", "-n", "auto", "--dist", "worksteal", *session.posargs)
 
 
 @nox.session(python=PYTHON)

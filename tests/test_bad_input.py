@@ -147,6 +147,7 @@ def test_nul_bytes(package_copy):
     assert ("statements", 7, "text") in _entries(report, "text-control-character")
 
 
+@pytest.mark.slow  # 50 MB through every check
 def test_fifty_megabyte_cell(package_copy):
     path = _csv(package_copy, "statements")
     lines = path.read_bytes().split(b"\n")

@@ -18,6 +18,8 @@ from bloemdata.validation import validate as validate_module
 from tests.gitrepo import make_repo, read_rows, set_version, write_rows
 
 FRICTIONLESS = Path(sys.executable).parent / "frictionless"
+# Slow: each bundle validates (with frictionless), builds the database and writes every export.
+pytestmark = pytest.mark.slow
 
 
 @pytest.fixture(scope="module")

@@ -103,6 +103,7 @@ def test_pathological_query_is_stopped_and_the_server_keeps_answering(
     assert httpx.get(f"{url}/bloemdata/statements.json?_size=1", timeout=10).status_code == 200
 
 
+@pytest.mark.slow  # builds and serves its own site
 def test_script_in_a_cell_is_shown_escaped(package_copy: Path, tmp_path: Path) -> None:
     attack = "<script>alert('bloemdata')</script>"  # no double quote: it would end the CSV cell
     statements = package_copy / "datapackage" / "statements.csv"
@@ -128,6 +129,7 @@ def test_script_in_a_cell_is_shown_escaped(package_copy: Path, tmp_path: Path) -
             assert "&lt;script&gt;alert(" in html, path
 
 
+@pytest.mark.slow  # a `bloemdata serve` process: validate, build, exports, serve
 def test_serve_command_validates_builds_and_serves(package_copy: Path, tmp_path: Path) -> None:
     database = tmp_path / "dist" / "bloemdata.db"
     port = free_port()

@@ -11,7 +11,7 @@ from bloemdata.core.cast import read_typed
 from bloemdata.core.package import Package
 from bloemdata.site.metadata import DASHBOARD
 
-pytestmark = pytest.mark.browser
+pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
 
 def statement_ids(page: Page) -> list[str]:

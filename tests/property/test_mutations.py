@@ -29,6 +29,9 @@ from bloemdata.validation.validate import validate
 from .mutations import KINDS, SHARED_KINDS, Planted, mutated
 from .strategies import ROOT, GeneratedPackage, packages, real_package, written
 
+# Slow: many generated packages each (`pytest -m 'not slow'` leaves them out).
+pytestmark = pytest.mark.slow
+
 SHARED_RULES = {
     "type-error",
     "required",

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import sqlite3
 
+import pytest
 from frictionless import Package as FrictionlessPackage
 from hypothesis import given
 
@@ -20,6 +21,9 @@ from bloemdata.validation.validate import validate
 
 from ..roundtrip import assert_same_cells
 from .strategies import packages, written
+
+# Slow: many generated packages each (`pytest -m 'not slow'` leaves them out).
+pytestmark = pytest.mark.slow
 
 
 @given(packages())

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import copy
 
+import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
@@ -14,6 +15,9 @@ from bloemdata.validation.transcription import screen
 from bloemdata.validation.transcription.check import check_package, check_package_reference
 
 from .strategies import GeneratedPackage, packages, real_package, written
+
+# Slow: many generated packages each (`pytest -m 'not slow'` leaves them out).
+pytestmark = pytest.mark.slow
 
 
 @st.composite
