@@ -102,7 +102,9 @@ def test_registry_writes_every_format(package, tmp_path):
 
 def test_export_all_command_lists_files(root, tmp_path):
     result = export(root, tmp_path, "all")
-    for path in tmp_path.iterdir():
+    paths = list(tmp_path.iterdir())
+    assert len(paths) >= len(FORMATS)  # an empty folder would pass the loop below
+    for path in paths:
         assert f"{path.name} ({path.stat().st_size} bytes)" in result.output
 
 

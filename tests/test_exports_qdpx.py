@@ -140,11 +140,15 @@ def test_offsets_count_code_points_not_bytes(package_copy, tmp_path):
     refresh(Package.load(package_copy))
     project, files = unpack(export(package_copy, tmp_path))
     texts = {r["statement_id"]: r["text"] for r in rows}
+    seen = []
     for source in etree.fromstring(project).iterfind("q:Sources/q:TextSource", NS):
         text = source_text(files, source)
         for selection in source.iterfind("q:PlainTextSelection", NS):
             start, end = int(selection.get("startPosition")), int(selection.get("endPosition"))
             assert text[start:end] == texts[selection.get("name")]
+            seen.append(selection.get("name"))
+    current = [r["statement_id"] for r in rows if r["status"] == "current"]
+    assert sorted(seen) == sorted(current)  # every statement checked, the shifted first one too
 
 
 def test_withdrawn_statements_are_left_out(package_copy, tmp_path):
