@@ -11,7 +11,7 @@ from playwright.sync_api import Page
 from bloemdata.cli import cli
 from bloemdata.core.package import Package
 
-pytestmark = pytest.mark.browser
+pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
 
 def test_review_page_shows_each_statement_in_its_own_colour(
