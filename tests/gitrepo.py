@@ -35,6 +35,17 @@ def next_statement_id(statement_id: str) -> str:
 
 ADDED = next_statement_id(LAST)
 
+# The versions the tests release, from the shipped package's version, so that the next data release
+# does not break them: BASE is the shipped (latest recorded) version.
+_SHIPPED = Package.load(Path(__file__).resolve().parents[1])
+BASE = _SHIPPED.version
+_MAJOR, _MINOR, _PATCH = (int(part) for part in BASE.split("."))
+PATCH = f"{_MAJOR}.{_MINOR}.{_PATCH + 1}"
+MINOR = f"{_MAJOR}.{_MINOR + 1}.0"
+SKIPPED_MINOR = f"{_MAJOR}.{_MINOR + 3}.0"  # skips two minor versions
+MAJOR = f"{_MAJOR + 1}.0.0"
+MAJOR_THEN_MINOR = f"{_MAJOR + 1}.1.0"
+
 
 def git(repo: Path, *args: str) -> str:
     done = subprocess.run(
@@ -44,14 +55,14 @@ def git(repo: Path, *args: str) -> str:
 
 
 def make_repo(root: Path, target: Path) -> Path:
-    """Copy the package and its release history into `target`, commit it as release 1.0.0."""
+    """Copy the package and its release history into `target`, commit it as release BASE."""
     target.mkdir()
     for name in ("datapackage.json", "releases.json"):
         shutil.copy2(root / name, target / name)
     for folder in ("datapackage", "schemas"):
         shutil.copytree(root / folder, target / folder)
     git(target, "init", "-q", "-b", "main")
-    commit(target, "release 1.0.0")
+    commit(target, f"release {BASE}")
     return target
 
 
@@ -90,7 +101,7 @@ def plant_changes(repo: Path) -> None:
     assert [s["statement_id"] for s in statements[:3]] == [CORRECTED, DUPLICATED, WITHDRAWN]
     statements[0]["text"] = statements[0]["text"].replace("grotere", "groter wordende")
     statements[2]["status"] = "withdrawn"
-    statements[2]["status_note"] = f"Withdrawn in 1.1.0: duplicate of {DUPLICATED}."
+    statements[2]["status_note"] = f"Withdrawn in {MINOR}: duplicate of {DUPLICATED}."
     last = statements[-1]
     assert last["statement_id"] == LAST
     statements.append(dict(last, statement_id=ADDED, position=str(int(last["position"]) + 1)))

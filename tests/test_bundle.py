@@ -15,7 +15,7 @@ from bloemdata.cli import cli
 from bloemdata.core.package import Package
 from bloemdata.publish.bundle import build_bundle
 from bloemdata.validation import validate as validate_module
-from tests.gitrepo import make_repo, read_rows, set_version, write_rows
+from tests.gitrepo import PATCH, make_repo, read_rows, set_version, write_rows
 
 FRICTIONLESS = Path(sys.executable).parent / "frictionless"
 # Slow: each bundle validates (with frictionless), builds the database and writes every export.
@@ -99,14 +99,14 @@ def test_same_release_same_bytes(bundle, root, tmp_path):
 
 def test_unrecorded_version_is_refused(root, tmp_path):
     repo = make_repo(root, tmp_path / "repo")
-    set_version(repo, "1.0.1")
+    set_version(repo, PATCH)
     result = CliRunner().invoke(
         cli, ["bundle", "--package", str(repo), "--output", str(tmp_path / "dist")]
     )
     assert result.exit_code == 1
     assert "bundle-version-not-recorded" in result.output
     assert not (tmp_path / "dist").exists() or not any((tmp_path / "dist").iterdir())
-    assert Package.load(repo).version == "1.0.1"
+    assert Package.load(repo).version == PATCH
 
 
 def test_invalid_package_is_refused(root, tmp_path):

@@ -19,9 +19,11 @@ from bloemdata.versions.record import record
 from bloemdata.versions.render import render_words
 from tests.gitrepo import (
     ADDED,
+    BASE,
     CORRECTED,
     DUPLICATED,
     LAST,
+    MINOR,
     WITHDRAWN,
     commit,
     git,
@@ -46,11 +48,11 @@ def _added_codings(root) -> int:
 
 @pytest.fixture
 def repo(root, tmp_path):
-    """Release 1.0.0 (tagged v1.0.0), then a commit with the planted changes as 1.1.0."""
+    """Release BASE (tagged vBASE), then a commit with the planted changes as MINOR."""
     repo = make_repo(root, tmp_path / "repo")
-    git(repo, "tag", "v1.0.0")
+    git(repo, "tag", f"v{BASE}")
     plant_changes(repo)
-    set_version(repo, "1.1.0")
+    set_version(repo, MINOR)
     commit(repo, "planted changes")
     return repo
 
@@ -61,7 +63,7 @@ def _kinds(diff):
 
 def test_diff_reports_planted_changes_exactly(root, repo, tmp_path):
     old = tmp_path / "old"
-    git(repo, "worktree", "add", "-q", str(old), "v1.0.0")
+    git(repo, "worktree", "add", "-q", str(old), f"v{BASE}")
     diff = diff_packages(Package.load(old), Package.load(repo))
     added_codings = {c for c in _kinds(diff) if c[0] == "coding-added" and ADDED in c[1]}
     assert len(added_codings) == _added_codings(root) > 0
@@ -78,7 +80,7 @@ def test_diff_reports_planted_changes_exactly(root, repo, tmp_path):
 
 def test_diff_command_between_revisions(repo):
     runner = CliRunner()
-    args = ["diff", "v1.0.0", "HEAD", "--package", str(repo)]
+    args = ["diff", f"v{BASE}", "HEAD", "--package", str(repo)]
     text = runner.invoke(cli, args)
     assert text.exit_code == 0, text.output
     assert "needs at least a minor version bump" in text.output
@@ -87,14 +89,14 @@ def test_diff_command_between_revisions(repo):
     assert "~~grotere~~ **groter wordende**" in markdown.output
     data = json.loads(runner.invoke(cli, [*args, "--format", "json"]).output)
     assert data["required_bump"] == "minor"
-    assert data["old"]["version"] == "1.0.0"
-    assert data["new"]["version"] == "1.1.0"
+    assert data["old"]["version"] == BASE
+    assert data["new"]["version"] == MINOR
     assert data["counts"]["statement-withdrawn"] == 1
 
 
 def test_diff_of_directories(repo, tmp_path):
     old = tmp_path / "old"
-    git(repo, "worktree", "add", "-q", str(old), "v1.0.0")
+    git(repo, "worktree", "add", "-q", str(old), f"v{BASE}")
     result = CliRunner().invoke(cli, ["diff", str(old), str(repo), "--format", "json"])
     assert result.exit_code == 0
     kinds = {(c["kind"], c["item"]) for c in json.loads(result.output)["changes"]}
@@ -182,7 +184,7 @@ def test_changes_table_holds_unreleased_changes(root, repo):
     conn.close()
     assert columns == list(CHANGES_COLUMNS)
     assert written == len(rows) == len(PLANTED) + _added_codings(root)
-    assert {r[:3] for r in rows} == {("1.0.0", "1.1.0", 0)}
+    assert {r[:3] for r in rows} == {(BASE, MINOR, 0)}
     text = next(r for r in rows if r[3] == "statement-changed")
     assert "[-grotere-] {+groter wordende+}" in text[5]
 
@@ -196,14 +198,14 @@ def test_changes_table_of_a_release_recorded_but_not_committed(root, tmp_path):
     """The release session builds the bundle before the commit: the release is the work tree."""
     repo = make_repo(root, tmp_path / "repo")
     plant_changes(repo)
-    assert record(repo, "1.1.0", summary="Planted.").valid
+    assert record(repo, MINOR, summary="Planted.").valid
     db = tmp_path / "changes.db"
     written = write_database(Package.load(repo), db, tables=[CHANGES])["changes"]
     with sqlite3.connect(db) as conn:
         pairs = set(conn.execute("SELECT from_version, to_version, released FROM changes"))
     conn.close()
     assert written == len(PLANTED) + _added_codings(root)
-    assert pairs == {("1.0.0", "1.1.0", 1)}
+    assert pairs == {(BASE, MINOR, 1)}
 
 
 def test_a_pattern_widened_by_an_alternative_is_minor():

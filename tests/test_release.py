@@ -21,9 +21,16 @@ from bloemdata.versions.history import load_history
 from bloemdata.versions.record import record
 from bloemdata.versions.rules import check
 from bloemdata.versions.semver import bump_level, next_versions
+from tests.conftest import ROOT
 from tests.gitrepo import (
     ADDED,
+    BASE,
     LAST,
+    MAJOR,
+    MAJOR_THEN_MINOR,
+    MINOR,
+    PATCH,
+    SKIPPED_MINOR,
     WITHDRAWN,
     commit,
     make_repo,
@@ -36,17 +43,17 @@ from tests.gitrepo import (
 
 @pytest.fixture
 def repo(root, tmp_path):
-    """Release 1.0.0 committed (no tag: the release is found in history by its hashes)."""
+    """Release BASE committed (no tag: the release is found in history by its hashes)."""
     return make_repo(root, tmp_path / "repo")
 
 
 @pytest.fixture
 def two_releases(repo):
-    """1.0.0, then the planted changes recorded and committed as 1.1.0."""
+    """BASE, then the planted changes recorded and committed as MINOR."""
     plant_changes(repo)
-    report = record(repo, "1.1.0", summary="Planted changes.", on=date(2026, 12, 1))
+    report = record(repo, MINOR, summary="Planted changes.", on=date(2026, 12, 1))
     assert report.valid, report.problems
-    commit(repo, "release 1.1.0")
+    commit(repo, f"release {MINOR}")
     return repo
 
 
@@ -124,7 +131,7 @@ def test_changed_resource_without_bump(repo):
     result = run_check(repo)
     assert result.exit_code == 1
     assert "release-version-not-bumped" in result.output
-    assert "resource 'statements' changed since release 1.0.0" in result.output
+    assert f"resource 'statements' changed since release {BASE}" in result.output
 
 
 def test_changed_schema_without_bump(repo):
@@ -139,13 +146,13 @@ def test_changed_schema_without_bump(repo):
 
 def test_too_small_bump_names_the_change(repo):
     plant_changes(repo)
-    set_version(repo, "1.0.1")
+    set_version(repo, PATCH)
     result = run_check(repo)
     assert result.exit_code == 1
     assert "release-bump-too-small" in result.output
     assert f"1 statement-added change(s) ({ADDED}) need a minor release" in result.output
     assert f"1 statement-withdrawn change(s) ({WITHDRAWN})" in result.output
-    set_version(repo, "1.1.0")
+    set_version(repo, MINOR)
     assert run_check(repo).exit_code == 0
 
 
@@ -154,7 +161,7 @@ def test_patch_is_enough_for_corrections(repo):
     rows[0]["text"] = rows[0]["text"].replace("grotere", "grote")
     rows[1]["text_en"] = rows[1]["text_en"].replace("growing", "increasing")
     write_rows(repo, "statements", rows)
-    set_version(repo, "1.0.1")
+    set_version(repo, PATCH)
     assert check(repo).valid
 
 
@@ -182,11 +189,11 @@ def test_major_changes_need_a_major_bump(repo, edit, kind):
         else:
             schema["fields"][1]["constraints"]["enum"] = ["maintainer", "reviewer"]
         path.write_text(json.dumps(schema, indent=2), encoding="utf-8")
-    set_version(repo, "1.1.0")
+    set_version(repo, MINOR)
     report = check(repo)
     assert "release-bump-too-small" in rules(report)
     assert any(kind in p.message and "major" in p.message for p in report.errors)
-    set_version(repo, "2.0.0")
+    set_version(repo, MAJOR)
     assert "release-bump-too-small" not in rules(check(repo))
 
 
@@ -195,7 +202,7 @@ def test_withdrawn_id_is_never_reused(two_releases):
     reused = next(r for r in rows if r["statement_id"] == WITHDRAWN)
     reused.update(status="current", status_note="")
     write_rows(two_releases, "statements", rows)
-    set_version(two_releases, "2.0.0")
+    set_version(two_releases, MAJOR)
     report = check(two_releases)
     assert rules(report) == {"statement-id-reused"}
     assert "withdrawn in an earlier release" in report.errors[0].message
@@ -204,12 +211,12 @@ def test_withdrawn_id_is_never_reused(two_releases):
 def test_removed_id_is_never_reused(two_releases):
     rows = read_rows(two_releases, "statements")
     write_rows(two_releases, "statements", [r for r in rows if r["statement_id"] != LAST])
-    set_version(two_releases, "2.0.0")
+    set_version(two_releases, MAJOR)
     assert check(two_releases).valid  # deleting a row is allowed as a major change
-    record(two_releases, "2.0.0", summary=f"Deleted {LAST}.")
-    commit(two_releases, "release 2.0.0")
+    record(two_releases, MAJOR, summary=f"Deleted {LAST}.")
+    commit(two_releases, f"release {MAJOR}")
     write_rows(two_releases, "statements", rows)  # LAST comes back
-    set_version(two_releases, "2.1.0")
+    set_version(two_releases, MAJOR_THEN_MINOR)
     report = check(two_releases)
     assert rules(report) == {"statement-id-reused"}
     assert "released before and then removed" in report.errors[0].message
@@ -219,7 +226,7 @@ def test_id_pointing_elsewhere_is_reused(repo):
     rows = read_rows(repo, "statements")
     rows[0]["anchor"] = rows[-1]["anchor"]
     write_rows(repo, "statements", rows)
-    set_version(repo, "1.0.1")
+    set_version(repo, PATCH)
     report = check(repo)
     assert rules(report) == {"statement-id-reused"}
     assert "points to a different place" in report.errors[0].message
@@ -229,7 +236,7 @@ def test_withdrawal_needs_a_note(repo):
     rows = read_rows(repo, "statements")
     rows[4]["status"] = "withdrawn"
     write_rows(repo, "statements", rows)
-    set_version(repo, "1.1.0")
+    set_version(repo, MINOR)
     assert rules(check(repo)) == {"statement-withdrawn-without-note"}
 
 
@@ -243,7 +250,7 @@ def test_bad_versions(repo, version, rule):
 
 
 def test_skipping_a_version_is_a_warning(repo):
-    set_version(repo, "1.3.0")
+    set_version(repo, SKIPPED_MINOR)
     report = check(repo)
     assert report.valid
     assert {p.rule for p in report.warnings} == {"release-version-skipped"}
@@ -264,7 +271,7 @@ def test_without_git_the_bump_is_unchecked_unless_against(repo, tmp_path):
     plain = tmp_path / "plain"
     shutil.copytree(repo, plain, ignore=shutil.ignore_patterns(".git"))
     plant_changes(plain)
-    set_version(plain, "1.0.1")
+    set_version(plain, PATCH)
     report = check(plain)
     assert report.valid
     assert {p.rule for p in report.warnings} == {"release-tree-unavailable"}
@@ -277,7 +284,7 @@ def test_unreadable_file_exits_2_without_traceback(repo, command):
     package = Package.load(repo)
     page = next(n for n in package.resource_names if n not in package.schemas)
     package.path_of(page).unlink()
-    args = ["release", command, *(["1.0.1", "--summary", "x"] if command == "record" else [])]
+    args = ["release", command, *([PATCH, "--summary", "x"] if command == "record" else [])]
     result = CliRunner().invoke(cli, [*args, "--package", str(repo)])
     assert result.exit_code == 2, result.output
     assert result.exception is None or isinstance(result.exception, SystemExit)
@@ -294,22 +301,23 @@ def test_no_history_is_an_error(package_copy):
 
 def test_record_writes_history_version_changelog_citation(two_releases):
     history = load_history(two_releases)
-    assert [r.version for r in history.releases] == ["1.0.0", "1.1.0"]
+    shipped = [r.version for r in load_history(ROOT).releases]
+    assert [r.version for r in history.releases] == [*shipped, MINOR]
     latest = history.latest
     assert latest.date == "2026-12-01"
     assert latest.statements["withdrawn"] == [WITHDRAWN]
     assert any(n.startswith(f"statement-added (minor, 1): `{ADDED}`") for n in latest.notes)
-    assert Package.load(two_releases).version == "1.1.0"
+    assert Package.load(two_releases).version == MINOR
     changelog = (two_releases / "CHANGELOG.md").read_text(encoding="utf-8")
-    assert changelog.index("## 1.1.0 - 2026-12-01") < changelog.index("## 1.0.0")
-    assert yaml.safe_load((two_releases / "CITATION.cff").read_text())["version"] == "1.1.0"
+    assert changelog.index(f"## {MINOR} - 2026-12-01") < changelog.index(f"## {BASE}")
+    assert yaml.safe_load((two_releases / "CITATION.cff").read_text())["version"] == MINOR
     assert check(two_releases).valid
 
 
 def test_record_refuses_too_small_bump_and_writes_nothing(repo):
     plant_changes(repo)
     before = {p: p.read_bytes() for p in repo.rglob("*") if p.is_file() and ".git" not in p.parts}
-    args = ["release", "record", "1.0.1", "--summary", "x", "--package", str(repo)]
+    args = ["release", "record", PATCH, "--summary", "x", "--package", str(repo)]
     result = CliRunner().invoke(cli, args)
     assert result.exit_code == 1
     assert "release-bump-too-small" in result.output
@@ -319,7 +327,7 @@ def test_record_refuses_too_small_bump_and_writes_nothing(repo):
 
 def test_record_command(repo):
     plant_changes(repo)
-    args = ["release", "record", "1.1.0", "--summary", "Planted.", "--date", "2026-12-02"]
+    args = ["release", "record", MINOR, "--summary", "Planted.", "--date", "2026-12-02"]
     result = CliRunner().invoke(cli, [*args, "--package", str(repo)])
     assert result.exit_code == 0, result.output
     assert load_history(repo).latest.date == "2026-12-02"
@@ -344,7 +352,7 @@ def test_record_edits_only_data_files(root, repo):
     before = {p: p.read_bytes() for p in repo.rglob("*") if p.is_file() and ".git" not in p.parts}
     plant_changes(repo)
     planted = {p: p.read_bytes() for p in before}
-    assert record(repo, "1.1.0", summary="Planted.").valid
+    assert record(repo, MINOR, summary="Planted.").valid
     changed = {
         p.relative_to(repo).as_posix()
         for p in repo.rglob("*")
@@ -352,7 +360,7 @@ def test_record_edits_only_data_files(root, repo):
     }
     assert changed == {"datapackage.json", "releases.json", "CHANGELOG.md", "CITATION.cff"}
     assert all(path.read_bytes() == before[path] for path in tool_files)
-    assert Package.load(repo).version == "1.1.0"
+    assert Package.load(repo).version == MINOR
     assert check(repo).valid
 
 
