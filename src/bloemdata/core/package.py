@@ -12,6 +12,7 @@ from typing import Any
 
 from bloemdata.core.anchor import split_lines
 from bloemdata.core.errors import DescriptorError, PackageNotFoundError, ResourceError
+from bloemdata.core.links import is_remote
 from bloemdata.core.schema import TableSchema, load_schema, schema_from_descriptor
 
 DESCRIPTOR = "datapackage.json"
@@ -49,6 +50,11 @@ class Package:
             if not isinstance(resource, dict) or "name" not in resource:
                 raise DescriptorError(f"{descriptor_path}: every resource needs a 'name'")
             schema = resource.get("schema")
+            if isinstance(schema, str) and is_remote(schema):
+                raise DescriptorError(
+                    f"{descriptor_path}: schema {schema[:200]!r} is a remote reference: a package"
+                    " refers only to its own files (nothing was fetched)"
+                )
             if isinstance(schema, str):
                 schemas[resource["name"]] = load_schema(_inside(root, schema))
             elif isinstance(schema, dict):

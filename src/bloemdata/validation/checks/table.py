@@ -10,8 +10,8 @@ from __future__ import annotations
 import polars as pl
 
 from bloemdata.core.schema import TableSchema
-from bloemdata.validation.registry import excerpt, register
-from bloemdata.validation.report import Problem
+from bloemdata.validation.registry import excerpt, first, register
+from bloemdata.validation.report import Problem, Severity
 
 GROUP = "table"
 
@@ -72,6 +72,13 @@ FRICTIONLESS = register(
     "any other error the frictionless validator finds (descriptor profile, formats, ...)",
     "{message}",
 )
+FRICTIONLESS_CUT_SHORT = register(
+    "frictionless-cut-short",
+    GROUP,
+    "the frictionless validator (the independent check) finishes within its time limit",
+    "{message}",
+    Severity.WARNING,
+)
 FOREIGN_KEY = register(
     "foreign-key",
     GROUP,
@@ -118,7 +125,9 @@ def foreign_key_problems(
             .collect(engine="streaming")  # several times faster than eager at millions of rows
         )
         label = f"{target}.{', '.join(fk.reference_fields)}"
-        for row in missing.sort("__row").iter_rows(named=True):
+        rows, more = first(missing.sort("__row"))
+        problems += FOREIGN_KEY.left_out(resource, more)
+        for row in rows.iter_rows(named=True):
             value = ", ".join(str(row[f]) for f in fk.fields)
             problems.append(
                 FOREIGN_KEY.problem(
