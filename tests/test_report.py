@@ -74,22 +74,14 @@ def test_a_huge_cell_is_quoted_as_an_excerpt_in_every_format(form: str) -> None:
 
 def _validate(package: Path) -> tuple[int, str]:
     result = subprocess.run(
-        [
-            sys.executable,
-            "-m",
-            "bloemdata",
-            "validate",
-            "--package",
-            str(package),
-            "--format",
-            "json",
-        ],
+        [BLOEMDATA, "validate", "--package", str(package), "--format", "json"],
         capture_output=True,
         text=True,
         timeout=GUARD,
         check=False,
     )
     assert "Traceback" not in result.stderr
+    assert result.returncode == 1, result.stderr[-2000:]
     return result.returncode, result.stdout
 
 
