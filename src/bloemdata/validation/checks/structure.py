@@ -88,6 +88,14 @@ CSV_MALFORMED = register(
     "the file parses as CSV (quotes closed, one record per row)",
     "cannot parse as CSV: {message}",
 )
+CSV_AMBIGUOUS = register(
+    "csv-ambiguous",
+    GROUP,
+    'every CSV reader sees the same header and number of records (a `"` only inside a quoted'
+    " field, doubled)",
+    "CSV readers disagree: {theirs}, Python's csv module {ours}; a `\"` inside an unquoted field"
+    " (here {where}) is read differently: quote the field and double the quote",
+)
 NO_ROWS = register(
     "no-rows",
     GROUP,
@@ -198,7 +206,8 @@ def parse_table(
     except (pl.exceptions.PolarsError, OSError, UnicodeDecodeError, csv.Error):
         return None
     scan = Scan(header=header)
-    if _header_problems(resource, header, schema) or frame.columns != header:
+    # a quote in the header: polars may read it (and the rows) unlike csv; `scan_csv` then says
+    if _header_problems(resource, header, schema) or frame.columns != header or b'"' in first:
         return None
     width = len(header)
     if (
@@ -366,6 +375,35 @@ def _row_problems(resource: str, text: pl.Series, width: int) -> list[Problem]:
             problems.append(rule.problem(resource, row, line=line, **values))
         problems += rule.left_out(resource, more)
     return problems
+
+
+def disagreement(
+    resource: str, data: bytes, frame: pl.DataFrame, header: list[str]
+) -> list[Problem]:
+    """A problem when polars' frame and Python's csv module see a different header or number of
+    records in the same bytes (a `"` inside an unquoted field: polars opens a quote there, csv
+    keeps it as text); the table is then not read further."""
+    try:
+        records = sum(1 for _ in csv.reader(io.StringIO(data.decode("utf-8"), newline="")))
+    except (csv.Error, UnicodeDecodeError):
+        return []  # (what csv cannot parse, the structure checks already report)
+    ours_rows = max(records - 1, 0)
+    if frame.columns == header and frame.height == ours_rows:
+        return []
+    labels = [label for label in header if '"' in label] or ["a data row"]
+    return [
+        CSV_AMBIGUOUS.problem(
+            resource,
+            0,
+            theirs=f"polars reads {frame.height} record(s) under {_labels(frame.columns)}",
+            ours=f"{ours_rows} under {_labels(header)}",
+            where=excerpt(labels[0]),
+        )
+    ]
+
+
+def _labels(labels: list[str]) -> str:
+    return excerpt(",".join(labels), 120)
 
 
 def read_frame(
