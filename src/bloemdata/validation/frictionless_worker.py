@@ -111,12 +111,13 @@ def collect(worker: Worker) -> list[Problem]:
     """The worker's errors as problems (a failure of the worker itself is one problem too); a
     worker past its deadline is killed and reported as cut short."""
     process = worker.process
+    # communicate() would close the worker's stdin, which the worker takes for our death
+    lifeline, process.stdin = process.stdin, None
     try:
         out, err = process.communicate(timeout=max(0.0, worker.deadline - time.monotonic()))
     except subprocess.TimeoutExpired:
         process.kill()
         process.communicate()
-        # (the rule is registered by validation.checks.table, which the fast path has imported)
         return [
             _rules()["frictionless-cut-short"].problem(
                 "datapackage.json",
@@ -125,6 +126,9 @@ def collect(worker: Worker) -> list[Problem]:
                 " or wide file); bloemdata's own checks ran in full",
             )
         ]
+    finally:
+        if lifeline is not None:
+            lifeline.close()
     try:
         errors = json.loads(out)
     except json.JSONDecodeError:
