@@ -375,6 +375,21 @@ def bench_real(runs: int, say: Callable[[str], None]) -> dict[str, Any]:
     return {"bloemdata validate": m.as_dict() | {"median_cpu_s": cpu}}
 
 
+def bench_hostile(out: Path, timeout: float, say: Callable[[str], None]) -> dict[str, Any]:
+    """`bloemdata validate` (frictionless as by default) on each hostile package of
+    `bench/hostile.py`, once: its time, peak memory and exit code (1 expected: refused)."""
+    from bench import hostile  # noqa: PLC0415
+
+    results = {}
+    for name, path in hostile.build(out / "hostile").items():
+        command = [str(BIN / "bloemdata"), "validate", "--package", str(path), "--format", "json"]
+        m = measure(f"hostile: {name}", command, 1, ROOT, timeout)
+        say(f"[hostile] {name}: {m.seconds:.2f} s, {m.peak_mb:.0f} MB, exit {m.runs[-1].rc}")
+        met = m.runs[-1].rc in {1, 2} and m.seconds <= hostile.GOAL_SECONDS
+        results[name] = m.as_dict() | {"met": met and m.peak_mb <= hostile.GOAL_MB}
+    return results
+
+
 def bench_nox(say: Callable[[str], None]) -> dict[str, Any]:
     """`nox -R`: all default sessions, environments reused (run once)."""
     nox = shutil.which("nox")
@@ -499,6 +514,14 @@ def goals(results: dict[str, Any]) -> list[dict[str, Any]]:
         "< 2 s",
         None if value is None else value < 2,
     )
+    for name, m in results.get("hostile", {}).items():
+        goal(
+            f"hostile: {name}: validate ends <= 60 s, <= 2 GB, exit 1 or 2",
+            m["median_s"],
+            "<= 60 s",
+            m["met"],
+            f"{m['peak_mb']} MB, exit {m['exit_codes'][-1]}",
+        )
     nox = results.get("real", {}).get("nox -R")
     value = nox["median_s"] if nox else None
     met = None if value is None else value < 120 and nox["exit_codes"][-1] == 0
@@ -550,6 +573,7 @@ def render(results: dict[str, Any]) -> str:
         lines += _public_rows(label, size)
     for name, m in results.get("real", {}).items():
         lines.append(f"\nreal package: {name}: {m['median_s']:.2f} s, {m['peak_mb']:.0f} MB")
+    lines += _hostile_lines(results)
     lines += ["", "Goals:"]
     for g in results["goals"]:
         state = {True: "MET", False: "MISSED", None: "not measured"}[g["met"]]
@@ -616,6 +640,13 @@ def _machine() -> dict[str, Any]:
     return info
 
 
+def _hostile_lines(results: dict[str, Any]) -> list[str]:
+    return [
+        f"hostile: {name}: {m['median_s']:.2f} s, {m['peak_mb']:.0f} MB, exit {m['exit_codes'][-1]}"
+        for name, m in results.get("hostile", {}).items()
+    ]
+
+
 def _ratio_note(value: float | None, unit: str) -> str:
     return "" if value is None else f"{value}{unit}"
 
@@ -649,6 +680,12 @@ def _ratio_note(value: float | None, unit: str) -> str:
 @click.option("--real/--no-real", default=True, show_default=True, help="Time the real package.")
 @click.option("--with-nox", is_flag=True, help="Also time `nox -R` (all default sessions).")
 @click.option(
+    "--hostile/--no-hostile",
+    default=False,
+    show_default=True,
+    help="Also time validate on the hostile packages of bench/hostile.py.",
+)
+@click.option(
     "--json",
     "json_path",
     type=click.Path(path_type=Path, dir_okay=False),
@@ -676,6 +713,7 @@ def main(  # noqa: PLR0917 - one parameter per click option
     warmup: int,
     real: bool,
     with_nox: bool,
+    hostile: bool,
     json_path: Path | None,
     results_path: Path | None,
     no_results_file: bool,
@@ -720,6 +758,8 @@ def main(  # noqa: PLR0917 - one parameter per click option
     for label, statements in generate.iter_sizes(sizes):
         results["sizes"][label] = bench_size(label, statements, opts, say)
         _save(results, started, path)  # after every size: a stopped run keeps what it measured
+    if hostile:
+        results["hostile"] = bench_hostile(out, timeout, say)
     if with_nox:
         results["real"] |= bench_nox(say)
     results["machine"]["load_average_at_end"] = os.getloadavg()

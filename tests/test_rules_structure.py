@@ -2,14 +2,20 @@
 
 from __future__ import annotations
 
+import json
 import tempfile
 from pathlib import Path
 
+import pytest
+from click.testing import CliRunner
 from hypothesis import given
 from hypothesis import strategies as st
 
+from bloemdata.cli import cli
+from bloemdata.core.package import Package
 from bloemdata.core.schema import schema_from_descriptor
 from bloemdata.validation.checks.structure import parse_table, read_frame, scan_csv, stream_stats
+from bloemdata.validation.validate import validate
 
 SCHEMA = schema_from_descriptor({"fields": [{"name": n, "type": "string"} for n in "abc"]})
 PIECES = [b"a,b,c\n", b"1,2,3\n", b"\n", b"\r\n", b'"', b",", b"x", b'""', b"\r", b" ", b"\0"]
@@ -58,3 +64,37 @@ def test_stream_stats_counts_separators_outside_quotes_across_chunks(monkeypatch
     path.write_bytes(b'a,b\n"x,""y",2\n')
     stats = stream_stats(path)
     assert (stats.size, stats.separators, stats.nul, stats.bom) == (14, 2, False, False)
+
+
+# --- a `"` inside a header label: every reader must see the same records (issue 16) ----------
+
+
+def _quote_in_header(root: Path, label: str) -> None:
+    """Rename the last field of `coders` to `desc"ription`, written in the header as `label`."""
+    schema_path = root / "schemas" / "coders.json"
+    schema = json.loads(schema_path.read_text(encoding="utf-8"))
+    schema["fields"][-1]["name"] = 'desc"ription'
+    schema_path.write_text(json.dumps(schema, indent=2), encoding="utf-8")
+    table = root / "datapackage" / "coders.csv"
+    lines = table.read_text(encoding="utf-8").split("\n")
+    lines[0] = lines[0].rsplit(",", 1)[0] + "," + label
+    table.write_text("\n".join(lines), encoding="utf-8")
+
+
+@pytest.mark.parametrize("label", ['desc"ription', '"desc""ription"'])
+def test_a_quote_in_a_header_label_is_refused_not_read_as_no_rows(
+    package_copy: Path, tmp_path: Path, label: str
+) -> None:
+    _quote_in_header(package_copy, label)
+    rows = len(Package.load(package_copy).rows("coders"))  # what Python's csv reads
+    assert rows > 0
+    report = validate(package_copy, frictionless=False)
+    (problem,) = [p for p in report.problems if p.rule == "csv-ambiguous"]
+    assert problem.resource == "coders"
+    assert f"Python's csv module {rows} under" in problem.message
+    assert not report.valid
+    result = CliRunner().invoke(
+        cli, ["build", "--package", str(package_copy), "--output", str(tmp_path / "x.db")]
+    )
+    assert result.exit_code == 1, result.output
+    assert not (tmp_path / "x.db").exists()  # no database with the rows lost

@@ -5,12 +5,14 @@ from __future__ import annotations
 import csv
 import hashlib
 import json
+import stat
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from bloemdata.core.anchor import split_lines
 from bloemdata.core.errors import DescriptorError, PackageNotFoundError, ResourceError
+from bloemdata.core.links import is_remote
 from bloemdata.core.schema import TableSchema, load_schema, schema_from_descriptor
 
 DESCRIPTOR = "datapackage.json"
@@ -48,6 +50,11 @@ class Package:
             if not isinstance(resource, dict) or "name" not in resource:
                 raise DescriptorError(f"{descriptor_path}: every resource needs a 'name'")
             schema = resource.get("schema")
+            if isinstance(schema, str) and is_remote(schema):
+                raise DescriptorError(
+                    f"{descriptor_path}: schema {schema[:200]!r} is a remote reference: a package"
+                    " refers only to its own files (nothing was fetched)"
+                )
             if isinstance(schema, str):
                 schemas[resource["name"]] = load_schema(_inside(root, schema))
             elif isinstance(schema, dict):
@@ -187,6 +194,26 @@ def write_descriptor(package: Package) -> None:
     """Write datapackage.json in the project's one format (2-space JSON, UTF-8, final newline)."""
     text = json.dumps(package.descriptor, ensure_ascii=False, indent=2) + "\n"
     (package.root / DESCRIPTOR).write_text(text, encoding="utf-8", newline="\n")
+
+
+def package_file(root: Path, relative: str) -> Path | None:
+    """A file of the package to copy or publish: None when it does not exist.
+
+    Raises DescriptorError unless it is a regular file inside the package: a symlink that leaves
+    the package (as a descriptor path that does), a folder, a FIFO or a device is refused.
+    """
+    path = _inside(root, relative)
+    try:
+        mode = path.stat().st_mode  # follows a symlink, whose target `_inside` kept inside
+    except FileNotFoundError:
+        if path.is_symlink():
+            raise DescriptorError(f"{relative!r} is a broken symlink") from None
+        return None
+    except OSError as exc:
+        raise DescriptorError(f"{relative!r}: cannot read: {exc.strerror or exc}") from exc
+    if not stat.S_ISREG(mode):
+        raise DescriptorError(f"{relative!r} is not a regular file; it is not copied")
+    return path
 
 
 def _inside(root: Path, relative: str) -> Path:

@@ -36,7 +36,7 @@ from bloemdata.core.errors import BloemdataError, ResourceError
 from bloemdata.core.package import DESCRIPTOR, Package
 from bloemdata.core.schema import TableSchema
 from bloemdata.database.derived import Basis, DerivedTable, derived_tables
-from bloemdata.database.downloads import DownloadWriter, write_downloads
+from bloemdata.database.downloads import DownloadWriter, check_writable, write_downloads
 from bloemdata.database.layout import (
     DEFAULT_OUTPUT,
     FTS_COLUMNS,
@@ -101,6 +101,7 @@ def build(
     """
     package = Package.load(package_path)
     downloads = downloads or output.parent / "downloads"
+    check_writable(package, downloads)  # before any work: nothing half-built is left
     context = multiprocessing.get_context("spawn")  # polars' threads make fork unsafe
     with ProcessPoolExecutor(max_workers=1, mp_context=context) as pool:
         verdict = pool.submit(_validate, package.root)
@@ -133,6 +134,25 @@ def build(
     return BuildResult(database=output, downloads=downloads, tables=counts)
 
 
+SQLITE_HEADER = b"SQLite format 3\0"
+
+
+def _check_replaceable(output: Path) -> None:
+    """Refuse to replace a file that is not an SQLite database (a maintainer's own file)."""
+    if not output.exists() and not output.is_symlink():
+        return
+    refused = BuildError(f"{output}: exists and is not an SQLite database; not replaced")
+    if output.is_symlink() or not output.is_file():  # never opened: a FIFO would block
+        raise refused
+    try:
+        with output.open("rb") as handle:
+            header = handle.read(len(SQLITE_HEADER))
+    except OSError as exc:
+        raise BuildError(f"{output}: exists and cannot be read: {exc.strerror or exc}") from exc
+    if header != SQLITE_HEADER:
+        raise refused
+
+
 def _validate(root: Path) -> Report:
     """`bloemdata validate` in the worker process (imported there: it is heavy)."""
     from bloemdata.validation.validate import validate  # noqa: PLC0415
@@ -157,6 +177,7 @@ def write_database(
     """
     _require_trigram()
     output.parent.mkdir(parents=True, exist_ok=True)
+    _check_replaceable(output)
     partial = output.with_name(output.name + ".partial")
     partial.unlink(missing_ok=True)
     try:

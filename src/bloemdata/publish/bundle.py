@@ -15,7 +15,7 @@ import tempfile
 import zipfile
 from pathlib import Path
 
-from bloemdata.core.package import DESCRIPTOR, Package
+from bloemdata.core.package import DESCRIPTOR, Package, package_file
 from bloemdata.database.build import write_database
 from bloemdata.database.defaults import EXTRA_TABLES
 from bloemdata.exports import write_all as write_exports
@@ -47,9 +47,11 @@ def stage(package: Package, target: Path) -> list[str]:
     copies += sorted(
         {r["schema"] for r in package.descriptor["resources"] if isinstance(r.get("schema"), str)}
     )
-    for relative in copies:
-        source = root / relative
-        if source.is_file():  # README is optional (a package folder outside the repository)
+    for relative in dict.fromkeys(copies):
+        # only regular files inside the package (a symlink out of it is refused); README is
+        # optional (a package folder outside the repository)
+        source = package_file(root, relative)
+        if source is not None:
             destination = target / relative
             destination.parent.mkdir(parents=True, exist_ok=True)
             shutil.copyfile(source, destination)

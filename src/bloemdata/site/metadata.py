@@ -13,6 +13,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
+from bloemdata.core.links import is_package_path, is_url, safe_url
 from bloemdata.core.package import DESCRIPTOR, Package
 from bloemdata.database.build import derived, dimensions
 from bloemdata.database.defaults import EXTRA_TABLES
@@ -119,12 +120,20 @@ def _licence_and_source(descriptor: dict[str, Any]) -> dict[str, str]:
     source = (descriptor.get("sources") or [{}])[0]
     common = {
         "license": licence.get("name", ""),
-        "license_url": licence.get("path", ""),
+        "license_url": safe_url(licence.get("path")),  # never javascript: or another scheme
         "source": source.get("title", ""),
     }
-    if source.get("path"):
-        common["source_url"] = DOWNLOADS_URL + source["path"]
+    if href := _href(source.get("path")):
+        common["source_url"] = href
     return common
+
+
+def _href(path: object) -> str:
+    """A link to a web page or mail address, or to a package file among the downloads; "" (no
+    link) for anything else, so `javascript:` never reaches a page."""
+    if is_url(path):
+        return str(path)
+    return DOWNLOADS_URL + str(path) if is_package_path(path) else ""
 
 
 def downloads(package: Package) -> list[dict[str, str]]:

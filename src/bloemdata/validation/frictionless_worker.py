@@ -6,20 +6,38 @@ before its own checks and collects the result after them, so the real frictionle
 while polars works on the first. The worker prints frictionless' errors as JSON; `collect` turns
 them into problems with source "frictionless", keeping only those the fast path did not already
 report.
+
+The worker is bounded: it gets `SECONDS` from its start (a schema `pattern` that makes Python's
+`re` backtrack catastrophically would otherwise run forever; the fast path matches patterns with
+polars' linear-time regex engine and reports them anyway), then it is killed and the report says
+the independent check was cut short. It dies with its parent (Linux: `PR_SET_PDEATHSIG`; elsewhere
+it watches its stdin, a pipe from the parent, for end-of-file), and it cannot open a network
+connection: a package is self-contained and frictionless would follow URLs in a descriptor.
 """
 
 from __future__ import annotations
 
+import ctypes
 import functools
 import json
+import os
 import re
+import signal
+import socket
 import subprocess
 import sys
+import threading
+import time
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from bloemdata.validation.registry import Rule, all_rules
 from bloemdata.validation.report import Problem
+
+SECONDS = 30.0  # the worker's time from its start; the fast path runs meanwhile
+MESSAGE = 1000  # characters of a frictionless message the worker passes on
+PR_SET_PDEATHSIG = 1
 
 RULE_OF_ERROR = {
     "type-error": "type-error",
@@ -58,20 +76,59 @@ BLOCKING = {
 }
 
 
-def start(descriptor: Path) -> subprocess.Popen[str]:
-    """Start the frictionless validator on `descriptor` in a worker process."""
-    return subprocess.Popen(  # noqa: S603 - our own interpreter and module, no shell
-        [sys.executable, "-m", "bloemdata.validation.frictionless_worker", str(descriptor)],
+@dataclass
+class Worker:
+    """A running worker and the time by which it must have answered."""
+
+    process: subprocess.Popen[str]
+    seconds: float
+    deadline: float
+
+
+def start(descriptor: Path, seconds: float | None = None) -> Worker:
+    """Start the frictionless validator on `descriptor` in a worker process (`seconds`: its time
+    limit, `SECONDS` by default)."""
+    process = subprocess.Popen(  # noqa: S603 - our own interpreter and module, no shell
+        [
+            sys.executable,
+            "-m",
+            "bloemdata.validation.frictionless_worker",
+            str(descriptor),
+            str(os.getpid()),
+        ],
+        stdin=subprocess.PIPE,  # never written: its end-of-file tells the worker we are gone
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
         text=True,
         encoding="utf-8",
+        errors="replace",
     )
+    limit = SECONDS if seconds is None else seconds
+    return Worker(process, limit, time.monotonic() + limit)
 
 
-def collect(process: subprocess.Popen[str]) -> list[Problem]:
-    """The worker's errors as problems (a failure of the worker itself is one problem too)."""
-    out, err = process.communicate()
+def collect(worker: Worker) -> list[Problem]:
+    """The worker's errors as problems (a failure of the worker itself is one problem too); a
+    worker past its deadline is killed and reported as cut short."""
+    process = worker.process
+    # communicate() would close the worker's stdin, which the worker takes for our death
+    lifeline, process.stdin = process.stdin, None
+    try:
+        out, err = process.communicate(timeout=max(0.0, worker.deadline - time.monotonic()))
+    except subprocess.TimeoutExpired:
+        process.kill()
+        process.communicate()
+        return [
+            _rules()["frictionless-cut-short"].problem(
+                "datapackage.json",
+                message=f"frictionless did not finish within {worker.seconds:g} s and was stopped:"
+                " its check is incomplete (a schema pattern that backtracks, or a very large"
+                " or wide file); bloemdata's own checks ran in full",
+            )
+        ]
+    finally:
+        if lifeline is not None:
+            lifeline.close()
     try:
         errors = json.loads(out)
     except json.JSONDecodeError:
@@ -142,8 +199,8 @@ def _error_dict(resource: str, error: Any) -> dict[str, Any]:
     return {
         "resource": resource,
         "type": error.type,
-        "message": error.message,
-        "note": getattr(error, "note", ""),
+        "message": str(error.message)[:MESSAGE],
+        "note": str(getattr(error, "note", ""))[:MESSAGE],
         "row": getattr(error, "row_number", None),
         "field": getattr(error, "field_name", None)
         or ",".join(getattr(error, "field_names", None) or [])
@@ -151,8 +208,38 @@ def _error_dict(resource: str, error: Any) -> dict[str, Any]:
     }
 
 
-def main(descriptor: str) -> None:
+def _die_with_parent(parent: int) -> None:
+    """Exit as soon as the process that started us is gone (a killed `validate`, a CI timeout)."""
+    if sys.platform == "linux":  # the kernel kills us, even inside a long regex match
+        libc = ctypes.CDLL(None, use_errno=True)
+        libc.prctl(PR_SET_PDEATHSIG, signal.SIGKILL)
+    if os.getppid() != parent:  # the parent died before prctl
+        os._exit(3)
+
+    def watch() -> None:  # elsewhere: end-of-file on stdin (checked between bytecodes)
+        sys.stdin.buffer.read()
+        os._exit(3)
+
+    threading.Thread(target=watch, daemon=True).start()
+
+
+def _refuse(*_args: Any, **_kwargs: Any) -> Any:
+    raise OSError("bloemdata: no network access (a package is self-contained)")
+
+
+def _no_network() -> None:
+    """Make every connection and name lookup fail in this process."""
+    socket.socket.connect = _refuse  # type: ignore[method-assign]
+    socket.socket.connect_ex = _refuse  # type: ignore[method-assign]
+    socket.create_connection = _refuse
+    socket.getaddrinfo = _refuse
+
+
+def main(descriptor: str, parent: int | None = None) -> None:
     """The worker: validate with frictionless, print its errors as a JSON list."""
+    if parent is not None:
+        _die_with_parent(parent)
+    _no_network()
     import frictionless  # noqa: PLC0415 - only the worker pays for this import
 
     try:
@@ -161,20 +248,28 @@ def main(descriptor: str) -> None:
         errors = (
             [_error_dict("datapackage.json", exc)]
             if hasattr(exc, "type")
-            else [{"resource": "datapackage.json", "type": "frictionless", "message": str(exc)}]
+            else [
+                {
+                    "resource": "datapackage.json",
+                    "type": "frictionless",
+                    "message": str(exc)[:MESSAGE],
+                }
+            ]
         )
     else:
         errors = [_error_dict("datapackage.json", e) for e in result.errors]
         for task in result.tasks:
             errors += [_error_dict(task.name or "datapackage.json", e) for e in task.errors]
+    for error in errors:
+        error["message"] = str(error["message"])[:MESSAGE]
     sys.stdout.write(json.dumps(errors, ensure_ascii=False))
-
-
-if __name__ == "__main__":
-    main(sys.argv[1])
 
 
 @functools.cache
 def _rules() -> dict[str, Rule]:
     """Every rule by id: the rule modules loaded (a caller may not have imported them yet)."""
     return {rule.id: rule for rule in all_rules()}
+
+
+if __name__ == "__main__":
+    main(sys.argv[1], int(sys.argv[2]) if len(sys.argv) > 2 else None)

@@ -26,7 +26,7 @@ from bloemdata.core import cast
 from bloemdata.core.schema import Field, TableSchema
 from bloemdata.validation.checks import table as t
 from bloemdata.validation.checks.text import TEXT_RULES, broken, context, suspect
-from bloemdata.validation.registry import Rule, excerpt
+from bloemdata.validation.registry import RULES, Rule, excerpt, first
 from bloemdata.validation.report import Problem
 
 # --- the registered check: every constraint of a field in one polars pass ----------------
@@ -199,7 +199,8 @@ def field_params(f: Field, schema: TableSchema) -> dict[str, Any]:
         "kind": f.type,
         "true_values": list(f.true_values),
         "false_values": list(f.false_values),
-        "pattern": f.pattern or None,
+        # a pattern the linear-time engine refuses is reported (`pattern-unsupported`), not run
+        "pattern": f.pattern if f.pattern and not t.pattern_error(str(f.pattern)) else None,
         "min_length": c.get("minLength"),
         "max_length": c.get("maxLength"),
         "enum": f.enum,
@@ -234,11 +235,12 @@ def to_pandera(schema: TableSchema, name: str = "") -> pa.DataFrameSchema:
 
 def validate_frame(raw: pl.DataFrame, schema: TableSchema, resource: str) -> list[Problem]:
     """Every failure of an all-strings table against its schema, as problems (lazy: all at once)."""
+    refused = t.pattern_problems(resource, schema)
     try:
         to_pandera(schema, resource).validate(raw, lazy=True)
     except SchemaErrors as exc:
-        return failures_to_problems(exc.failure_cases, schema, resource)
-    return []
+        return refused + failures_to_problems(exc.failure_cases, schema, resource)
+    return refused
 
 
 def failures_to_problems(
@@ -265,18 +267,21 @@ def failures_to_problems(
             )
         elif name in {"field_uniqueness", "multiple_fields_uniqueness"}:
             rows = _repeats(rows, schema.primary_key if name.startswith("multiple") else ())
-        for case in rows.iter_rows(named=True):
-            row = None if case["index"] is None else case["index"] + 1
-            problems.append(
-                _problem(
-                    "multiple_fields_uniqueness" if name == PRIMARY_KEY_CHECK else name,
-                    column=column,
-                    value=case["failure_case"],
-                    row=row,
-                    schema=schema,
-                    resource=resource,
-                )
+        cases, more = first(rows)
+        listed = [
+            _problem(
+                "multiple_fields_uniqueness" if name == PRIMARY_KEY_CHECK else name,
+                column=column,
+                value=case["failure_case"],
+                row=None if case["index"] is None else case["index"] + 1,
+                schema=schema,
+                resource=resource,
             )
+            for case in cases.iter_rows(named=True)
+        ]
+        problems += listed
+        if listed:
+            problems += RULES[listed[-1].rule].left_out(resource, more)
     return problems
 
 
@@ -298,20 +303,23 @@ def _field_problems(
         "minimum": params["minimum"],
         "maximum": params["maximum"],
     }
-    problems = [
-        part.rule.problem(
-            resource,
-            case["index"] + 1,
-            f.name,
-            value=excerpt(case["failure_case"]),
-            type=f.type,
-            allowed=f.enum or params["categories"],
-            pattern=f.pattern,
-            limit=limits.get(part.statistic),
-        )
-        for part in parts
-        for case in flagged.filter(pl.col(part.statistic)).iter_rows(named=True)
-    ]
+    problems = []
+    for part in parts:  # the first `LIMIT` cells of each rule are listed, the rest counted
+        cases, more = first(flagged.filter(pl.col(part.statistic)))
+        problems += [
+            part.rule.problem(
+                resource,
+                case["index"] + 1,
+                f.name,
+                value=excerpt(case["failure_case"]),
+                type=f.type,
+                allowed=excerpt(f.enum or params["categories"], 200),
+                pattern=excerpt(f.pattern, 200),
+                limit=limits.get(part.statistic),
+            )
+            for case in cases.iter_rows(named=True)
+        ]
+        problems += part.rule.left_out(resource, more)
     if params["text"]:
         problems += _text_problems(rows, resource)
     return problems
@@ -332,19 +340,20 @@ def _text_problems(failures: pl.DataFrame, resource: str) -> list[Problem]:
     cells = failures.select("index", "column", pl.col("failure_case").alias("value"))
     broken = cells.with_columns([r.bad(pl.col("value")).alias(r.rule.id) for r in TEXT_RULES])
     problems = []
-    for cell in broken.iter_rows(named=True):
-        for text_rule in TEXT_RULES:
-            if cell[text_rule.rule.id]:
-                at = text_rule.locate(cell["value"])
-                problems.append(
-                    text_rule.rule.problem(
-                        resource,
-                        cell["index"] + 1,
-                        cell["column"],
-                        at="?" if at is None else at,
-                        context=context(cell["value"], at),
-                    )
+    for text_rule in TEXT_RULES:  # the first `LIMIT` cells of each rule, the rest counted
+        flagged, more = first(broken.filter(pl.col(text_rule.rule.id).fill_null(value=False)))
+        for cell in flagged.iter_rows(named=True):
+            at = text_rule.locate(cell["value"])
+            problems.append(
+                text_rule.rule.problem(
+                    resource,
+                    cell["index"] + 1,
+                    cell["column"],
+                    at="?" if at is None else at,
+                    context=context(cell["value"], at),
                 )
+            )
+        problems += text_rule.rule.left_out(resource, more)
     return problems
 
 

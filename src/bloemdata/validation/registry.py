@@ -13,7 +13,7 @@ import re
 from dataclasses import dataclass
 from typing import Any
 
-from bloemdata.validation.report import Problem, Severity
+from bloemdata.validation.report import LIMIT, Problem, Severity
 
 _KEBAB = re.compile(r"^[a-z][a-z0-9]*(-[a-z0-9]+)*$")
 EXCERPT = 60  # characters of a value quoted in a message; a 50 MB cell must not flood the report
@@ -49,9 +49,15 @@ class Rule:
             source=source,
         )
 
+    def left_out(self, resource: str, count: int, *, source: str = "bloemdata") -> list[Problem]:
+        """The count of this rule's problems a check did not list (none when `count` is 0)."""
+        if count <= 0:
+            return []
+        return [Problem(resource, None, None, self.id, "", self.severity, source, omitted=count)]
+
 
 RULES: dict[str, Rule] = {}
-MODULES = ("structure", "table", "text", "provenance", "coding", "docs", "release")
+MODULES = ("structure", "references", "table", "text", "provenance", "coding", "docs", "release")
 
 
 def register(
@@ -73,6 +79,12 @@ def excerpt(value: object, limit: int = EXCERPT) -> str:
     if len(text) > limit:
         text = f"{text[:limit]}… ({len(text)} characters)"
     return repr(text)
+
+
+def first(rows: Any, limit: int = LIMIT) -> tuple[Any, int]:
+    """The first `limit` rows of a polars frame, and how many more there are (a check lists at
+    most `LIMIT` problems of a rule per resource and counts the rest)."""
+    return rows.head(limit), max(0, rows.height - limit)
 
 
 def all_rules() -> list[Rule]:

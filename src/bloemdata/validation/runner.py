@@ -24,7 +24,11 @@ from bloemdata.validation.checks import structure as s
 from bloemdata.validation.checks.coding import codebook_problems, coding_problems
 from bloemdata.validation.checks.docs import docs_problems
 from bloemdata.validation.checks.provenance import page_problems, transcription_problems
-from bloemdata.validation.checks.table import foreign_key_problems, referrers
+from bloemdata.validation.checks.table import (
+    PATTERN_UNSUPPORTED,
+    foreign_key_problems,
+    referrers,
+)
 from bloemdata.validation.pandera_schema import validate_frame
 from bloemdata.validation.report import Report
 
@@ -37,7 +41,11 @@ def run(package: Package, report: Report) -> None:
     raw, texts, digests = _structure(package, report)
     typed: dict[str, pl.DataFrame] = {}
     for name in list(raw):
-        report.extend(validate_frame(raw[name], package.schemas[name], name))
+        problems = validate_frame(raw[name], package.schemas[name], name)
+        report.extend(problems)
+        if any(p.rule == PATTERN_UNSUPPORTED.id for p in problems):
+            report.could_not_run = True  # a constraint of the schema could not be checked
+            report.notes.append(f"{name}: a pattern was refused, its field not checked against it")
         typed[name] = typed_frame(raw[name], package.schemas[name])
         # typed string columns share the raw frame's buffers; provenance reads a few columns
         if name == "statements" and set(STATEMENT_COLUMNS) <= set(raw[name].columns):
@@ -133,6 +141,10 @@ def _table(
         return None
     frame, problems = s.read_frame(name, data, schema)
     report.extend(problems)
+    if frame is not None and (ambiguous := s.disagreement(name, data, frame, scan.header)):
+        report.extend(ambiguous)  # rows lost or misread: never checked as if they were the data
+        report.notes.append(f"{name}: rows not checked until every CSV reader reads it alike")
+        return None
     return frame
 
 

@@ -13,12 +13,12 @@ says so and sets `could_not_run` (the CLI exits 2).
 
 from __future__ import annotations
 
-import subprocess
 from pathlib import Path
 
 from bloemdata.core.errors import BloemdataError, PackageNotFoundError
 from bloemdata.core.package import DESCRIPTOR, Package
 from bloemdata.validation import frictionless_worker as independent
+from bloemdata.validation.checks.references import remote_problems
 from bloemdata.validation.frictionless_worker import new_problems
 from bloemdata.validation.report import Report
 
@@ -36,13 +36,20 @@ def validate(path: Path | str = ".", *, frictionless: bool | None = None) -> Rep
     if package is None:
         return report
     report.checked = list(package.resource_names)
+    remote = remote_problems(package)
+    if remote:  # refused before any file is read or frictionless could follow one
+        report.extend(remote)
+        report.notes.append("nothing else was checked: the package refers to files elsewhere")
+        return report
     worker = _start_frictionless(package, report, frictionless)
     # imported only now: polars and Pandera take most of a second, which the worker uses
     from bloemdata.validation.runner import run  # noqa: PLC0415
 
     run(package, report)
     if worker is not None:
-        report.extend(new_problems(independent.collect(worker), report.problems))
+        fresh = new_problems(independent.collect(worker), report.problems)
+        # a rule whose problems were counted, not listed, has them all already
+        report.extend(p for p in fresh if (p.resource, p.rule) not in report.omitted)
     return report
 
 
@@ -56,7 +63,7 @@ def package_bytes(package: Package) -> int | None:
 
 def _start_frictionless(
     package: Package, report: Report, run: bool | None
-) -> subprocess.Popen[str] | None:
+) -> independent.Worker | None:
     size = package_bytes(package)
     if run is False:
         why = "`--no-frictionless`"

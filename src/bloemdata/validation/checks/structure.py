@@ -20,8 +20,8 @@ import polars as pl
 from bloemdata.core.cast import missing_to_null
 from bloemdata.core.package import bytes_stats, hash_string
 from bloemdata.core.schema import TableSchema
-from bloemdata.validation.registry import excerpt, register
-from bloemdata.validation.report import Problem
+from bloemdata.validation.registry import excerpt, first, register
+from bloemdata.validation.report import LIMIT, Problem
 
 GROUP = "structure"
 
@@ -87,6 +87,14 @@ CSV_MALFORMED = register(
     GROUP,
     "the file parses as CSV (quotes closed, one record per row)",
     "cannot parse as CSV: {message}",
+)
+CSV_AMBIGUOUS = register(
+    "csv-ambiguous",
+    GROUP,
+    'every CSV reader sees the same header and number of records (a `"` only inside a quoted'
+    " field, doubled)",
+    "CSV readers disagree: {theirs}, Python's csv module {ours}; a `\"` inside an unquoted field"
+    " (here {where}) is read differently: quote the field and double the quote",
 )
 NO_ROWS = register(
     "no-rows",
@@ -198,7 +206,8 @@ def parse_table(
     except (pl.exceptions.PolarsError, OSError, UnicodeDecodeError, csv.Error):
         return None
     scan = Scan(header=header)
-    if _header_problems(resource, header, schema) or frame.columns != header:
+    # a quote in the header: polars may read it (and the rows) unlike csv; `scan_csv` then says
+    if _header_problems(resource, header, schema) or frame.columns != header or b'"' in first:
         return None
     width = len(header)
     if (
@@ -294,25 +303,36 @@ def _header(data: bytes) -> list[str]:
 
 
 def _header_problems(resource: str, header: list[str], schema: TableSchema) -> list[Problem]:
-    problems: list[Problem] = []
+    """Header problems; at most `LIMIT` of each rule are listed (a header may have 100,000
+    columns), the rest counted."""
     names = schema.names
+    known = set(names)
     seen: set[str] = set()
+    blank: list[int] = []
+    repeated: list[str] = []
     for position, label in enumerate(header, start=1):
         if not label.strip():
-            problems.append(HEADER_BLANK.problem(resource, 0, None, position=position))
+            blank.append(position)
         elif label in seen:
-            problems.append(HEADER_DUPLICATE.problem(resource, 0, label, field=repr(label)))
+            repeated.append(label)
         seen.add(label)
+    extra = [label for label in dict.fromkeys(header) if label.strip() and label not in known]
+    problems = [HEADER_BLANK.problem(resource, 0, None, position=n) for n in blank[:LIMIT]]
+    problems += HEADER_BLANK.left_out(resource, len(blank) - LIMIT)
+    problems += [
+        HEADER_DUPLICATE.problem(resource, 0, label, field=excerpt(label))
+        for label in repeated[:LIMIT]
+    ]
+    problems += HEADER_DUPLICATE.left_out(resource, len(repeated) - LIMIT)
     problems += [
         HEADER_MISSING.problem(resource, 0, name, field=repr(name))
         for name in names
         if name not in seen
     ]
     problems += [
-        HEADER_EXTRA.problem(resource, 0, label, field=repr(label))
-        for label in dict.fromkeys(header)
-        if label.strip() and label not in names
+        HEADER_EXTRA.problem(resource, 0, label, field=excerpt(label)) for label in extra[:LIMIT]
     ]
+    problems += HEADER_EXTRA.left_out(resource, len(extra) - LIMIT)
     if not problems and header != names:
         problems.append(HEADER_ORDER.problem(resource, 0, actual=header, expected=names))
     return problems
@@ -337,23 +357,53 @@ def _row_problems(resource: str, text: pl.Series, width: int) -> list[Problem]:
         blank=body == "",
         nul=pl.col("line").str.contains("\0", literal=True),
     ).with_columns(row=pl.col("start").cum_sum() - 1)
-    flagged = lines.filter(
-        pl.col("nul")
-        | (pl.col("start") & pl.col("blank") & (pl.col("row") > 0))
-        | (pl.col("start") & pl.col("balanced") & ~pl.col("blank") & (pl.col("cells") != width))
+    after_header = pl.col("start") & (pl.col("row") > 0)
+    kinds = (
+        (NUL_BYTE, pl.col("nul")),
+        (BLANK_ROW, after_header & pl.col("blank")),
+        (
+            RAGGED_ROW,
+            after_header & pl.col("balanced") & ~pl.col("blank") & (pl.col("cells") != width),
+        ),
     )
     problems: list[Problem] = []
-    for r in flagged.iter_rows(named=True):
-        line, row = r["n"] + 1, r["row"]
-        if r["nul"]:
-            problems.append(NUL_BYTE.problem(resource, row, line=line))
-        if r["start"] and r["blank"]:
-            problems.append(BLANK_ROW.problem(resource, row, line=line))
-        elif r["start"] and r["balanced"] and r["cells"] != width and row > 0:
-            problems.append(
-                RAGGED_ROW.problem(resource, row, cells=r["cells"], expected=width, line=line)
-            )
+    for rule, kind in kinds:  # (2,000,000 blank lines: 100 listed, the rest counted)
+        rows, more = first(lines.filter(kind))
+        for r in rows.iter_rows(named=True):
+            line, row = r["n"] + 1, r["row"]
+            values = {"cells": r["cells"], "expected": width} if rule is RAGGED_ROW else {}
+            problems.append(rule.problem(resource, row, line=line, **values))
+        problems += rule.left_out(resource, more)
     return problems
+
+
+def disagreement(
+    resource: str, data: bytes, frame: pl.DataFrame, header: list[str]
+) -> list[Problem]:
+    """A problem when polars' frame and Python's csv module see a different header or number of
+    records in the same bytes (a `"` inside an unquoted field: polars opens a quote there, csv
+    keeps it as text); the table is then not read further."""
+    try:
+        records = sum(1 for _ in csv.reader(io.StringIO(data.decode("utf-8"), newline="")))
+    except (csv.Error, UnicodeDecodeError):
+        return []  # (what csv cannot parse, the structure checks already report)
+    ours_rows = max(records - 1, 0)
+    if frame.columns == header and frame.height == ours_rows:
+        return []
+    labels = [label for label in header if '"' in label] or ["a data row"]
+    return [
+        CSV_AMBIGUOUS.problem(
+            resource,
+            0,
+            theirs=f"polars reads {frame.height} record(s) under {_labels(frame.columns)}",
+            ours=f"{ours_rows} under {_labels(header)}",
+            where=excerpt(labels[0]),
+        )
+    ]
+
+
+def _labels(labels: list[str]) -> str:
+    return excerpt(",".join(labels), 120)
 
 
 def read_frame(

@@ -7,11 +7,13 @@ anti-joins, which Pandera (one frame at a time) cannot.
 
 from __future__ import annotations
 
+import functools
+
 import polars as pl
 
 from bloemdata.core.schema import TableSchema
-from bloemdata.validation.registry import excerpt, register
-from bloemdata.validation.report import Problem
+from bloemdata.validation.registry import excerpt, first, register
+from bloemdata.validation.report import Problem, Severity
 
 GROUP = "table"
 
@@ -27,6 +29,13 @@ ENUM = register(
 )
 PATTERN = register(
     "pattern", GROUP, "a value matches the field's `pattern`", "{value} does not match {pattern}"
+)
+PATTERN_UNSUPPORTED = register(
+    "pattern-unsupported",
+    GROUP,
+    "a field's `pattern` runs on the linear-time regex engine (no look-around or backreference,"
+    " a bounded compiled size): a pattern that could backtrack without end is refused",
+    "pattern {pattern} cannot be run: {reason}",
 )
 MIN_LENGTH = register(
     "min-length",
@@ -72,12 +81,44 @@ FRICTIONLESS = register(
     "any other error the frictionless validator finds (descriptor profile, formats, ...)",
     "{message}",
 )
+FRICTIONLESS_CUT_SHORT = register(
+    "frictionless-cut-short",
+    GROUP,
+    "the frictionless validator (the independent check) finishes within its time limit",
+    "{message}",
+    Severity.WARNING,
+)
 FOREIGN_KEY = register(
     "foreign-key",
     GROUP,
     "a foreign key points to an existing row (also: every code used exists)",
     "{value} has no match in {target}",
 )
+
+
+@functools.lru_cache(maxsize=256)
+def pattern_error(pattern: str) -> str | None:
+    """Why polars' regex engine (Rust `regex`: linear time, no backtracking) cannot run a Table
+    Schema pattern, or None when it can."""
+    try:
+        pl.Series([""], dtype=pl.String).str.contains(f"^(?:{pattern})$")
+    except pl.exceptions.PolarsError as exc:
+        text = str(exc).split("This error occurred", 1)[0]
+        lines = [line.strip() for line in text.splitlines() if line.strip()]
+        found = [line.removeprefix("error: ") for line in lines if line.startswith("error:")]
+        return (found or lines or [type(exc).__name__])[-1].removeprefix("regex error: ")
+    return None
+
+
+def pattern_problems(resource: str, schema: TableSchema) -> list[Problem]:
+    """The fields whose pattern is refused (and not checked)."""
+    return [
+        PATTERN_UNSUPPORTED.problem(
+            resource, None, f.name, pattern=excerpt(f.pattern), reason=excerpt(reason, 200)
+        )
+        for f in schema.fields
+        if f.pattern is not None and (reason := pattern_error(str(f.pattern)))
+    ]
 
 
 def foreign_key_problems(
@@ -118,7 +159,9 @@ def foreign_key_problems(
             .collect(engine="streaming")  # several times faster than eager at millions of rows
         )
         label = f"{target}.{', '.join(fk.reference_fields)}"
-        for row in missing.sort("__row").iter_rows(named=True):
+        rows, more = first(missing.sort("__row"))
+        problems += FOREIGN_KEY.left_out(resource, more)
+        for row in rows.iter_rows(named=True):
             value = ", ".join(str(row[f]) for f in fk.fields)
             problems.append(
                 FOREIGN_KEY.problem(
