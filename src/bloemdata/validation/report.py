@@ -11,6 +11,7 @@ report.
 
 from __future__ import annotations
 
+import dataclasses
 import json
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -53,7 +54,7 @@ class Problem:
     source: str = "bloemdata"
     # > 0: not a problem of its own but the count of problems of this rule and resource that a
     # check left out at the source (it listed the first `LIMIT`); `Report.add` counts it
-    omitted: int = field(default=0, compare=False)
+    omitted: int = dataclasses.field(default=0, compare=False)  # `field` is a column here
 
     def __post_init__(self) -> None:
         # frozen: set through object; every renderer then quotes at most an excerpt
