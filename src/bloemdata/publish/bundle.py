@@ -9,13 +9,12 @@ recorded release whose files match its record is bundled; the same release gives
 
 from __future__ import annotations
 
-import hashlib
 import shutil
 import tempfile
 import zipfile
 from pathlib import Path
 
-from bloemdata.core.package import DESCRIPTOR, Package, package_file
+from bloemdata.core.package import DESCRIPTOR, Package, file_stats, package_file
 from bloemdata.database.build import write_database
 from bloemdata.database.defaults import EXTRA_TABLES
 from bloemdata.exports import write_all as write_exports
@@ -97,14 +96,15 @@ def build_bundle(root: Path | str = ".", outdir: Path | str = "dist") -> tuple[P
     output = outdir / f"{name}.zip"
     partial = output.with_name(output.name + ".partial")
     # Fixed timestamps (the release date) so the same release gives the same zip.
-    stamp = (*(int(part) for part in release.date.split("-")), 0, 0, 0)
+    year, month, day = (int(part) for part in release.date.split("-"))
+    stamp = (year, month, day, 0, 0, 0)
     with tempfile.TemporaryDirectory(prefix="bloemdata-bundle-") as tmp:
         staging = Path(tmp) / name
         staging.mkdir()
         files = stage(package, staging)
         with zipfile.ZipFile(partial, "w", compression=zipfile.ZIP_DEFLATED) as archive:
             for relative in files:
-                info = zipfile.ZipInfo(f"{name}/{relative}", date_time=stamp)  # type: ignore[arg-type]
+                info = zipfile.ZipInfo(f"{name}/{relative}", date_time=stamp)
                 info.compress_type = zipfile.ZIP_DEFLATED
                 info.external_attr = 0o644 << 16
                 archive.writestr(info, (staging / relative).read_bytes())
@@ -113,4 +113,5 @@ def build_bundle(root: Path | str = ".", outdir: Path | str = "dist") -> tuple[P
 
 
 def _sha256(path: Path) -> str:
-    return hashlib.sha256(path.read_bytes()).hexdigest()
+    """The hex digest SHA256SUMS lists (`sha256sum`'s format, without the `sha256:` prefix)."""
+    return file_stats(path)[1].removeprefix("sha256:")

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 from collections.abc import Iterable
 
+from bloemdata.core.markdown import table_cell
 from bloemdata.versions.change import Change, Diff, Kind
 
 
@@ -65,7 +66,7 @@ def render_markdown(diff: Diff) -> str:
             "|---|---|---|---|",
         ]
         lines += [
-            f"| {c.level} | `{c.kind}` | `{c.item}` | {_md(_detail(c, 'markdown'))} |"
+            f"| {c.level} | `{c.kind}` | `{c.item}` | {table_cell(_detail(c, 'markdown'))} |"
             for c in changes
         ]
         lines.append("")
@@ -77,10 +78,6 @@ def render_json(diff: Diff) -> str:
 
 
 RENDERERS = {"text": render_text, "markdown": render_markdown, "json": render_json}
-
-
-def _md(text: str) -> str:
-    return text.replace("|", "\\|").replace("\n", " ")
 
 
 def _grouped(diff: Diff) -> dict[str, list[Change]]:

@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-import hashlib
 import json
 from typing import Any
 
 from bloemdata.core.errors import ResourceError
-from bloemdata.core.package import Package, file_stats
+from bloemdata.core.package import Package, bytes_stats, file_stats
 from bloemdata.core.schema import TableSchema
 from bloemdata.versions.history import Release
 
@@ -17,7 +16,7 @@ def schema_fingerprint(schema: TableSchema) -> str:
     canonical = json.dumps(
         schema.descriptor, sort_keys=True, separators=(",", ":"), ensure_ascii=False
     )
-    return "sha256:" + hashlib.sha256(canonical.encode("utf-8")).hexdigest()
+    return bytes_stats(canonical.encode("utf-8"))[1]
 
 
 def resource_hash(package: Package, name: str) -> str:
