@@ -37,6 +37,7 @@ from bloemdata.core.package import DESCRIPTOR, Package
 from bloemdata.core.schema import TableSchema
 from bloemdata.database.derived import Basis, DerivedTable, derived_tables
 from bloemdata.database.downloads import DownloadWriter, check_writable, write_downloads
+from bloemdata.database.fold import fold
 from bloemdata.database.layout import (
     DEFAULT_OUTPUT,
     FTS_COLUMNS,
@@ -388,7 +389,15 @@ def _write_fts(conn: sqlite3.Connection) -> None:
             f"INSERT INTO {_q(FTS_TABLE)}({_q(FTS_TABLE)}, rank) VALUES (?, ?)",  # noqa: S608
             (option, value),
         )
-    conn.execute(f"INSERT INTO {_q(FTS_TABLE)}({_q(FTS_TABLE)}) VALUES ('rebuild')")  # noqa: S608
+    # The index holds the text folded (no diacritics: `ideeen` finds `ideeën`), the table the text
+    # as written; folding keeps every offset, so highlight() marks the right characters. Not a
+    # 'rebuild', which would index the unfolded text of the content table.
+    conn.create_function("bloemdata_fold", 1, fold, deterministic=True)
+    folded = ", ".join(f"bloemdata_fold({_q(c)})" for c in FTS_COLUMNS)
+    conn.execute(
+        f"INSERT INTO {_q(FTS_TABLE)}(rowid, {columns}) "  # noqa: S608
+        f"SELECT rowid, {folded} FROM statements"
+    )
 
 
 def dimensions(package: Package) -> list[str]:

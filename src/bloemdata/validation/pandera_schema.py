@@ -120,10 +120,12 @@ def _register(statistics: list[str]) -> Callable[[Callable], Callable]:
             return fn
         try:
             register_check_method(fn, statistics=statistics)
-        except ModuleNotFoundError:
+        except (ModuleNotFoundError, TypeError):
             # pandera 0.35's register_check_method imports its pandas strategies even for the
-            # polars backend (pandera#2387-like); pandas is not a dependency here, so register
-            # the method the way register_check_method itself finally does.
+            # polars backend (pandera#2387-like); without pandas that fails, and with pandas (the
+            # test group has it, for the README's snippets) it refuses statistics taken as
+            # **params (TypeError). Either way, register the method the way
+            # register_check_method itself finally does.
             Check.REGISTERED_CUSTOM_CHECKS[fn.__name__] = partial(_check_method, fn)
         return fn
 
