@@ -12,6 +12,7 @@ from typing import Any
 
 from bloemdata.core.anchor import split_lines
 from bloemdata.core.errors import DescriptorError, PackageNotFoundError, ResourceError
+from bloemdata.core.jsonfile import read_json, repeated_message
 from bloemdata.core.links import is_remote
 from bloemdata.core.schema import TableSchema, load_schema, schema_from_descriptor
 
@@ -30,6 +31,8 @@ class Package:
     _by_name: dict[str, dict[str, Any]] = field(default_factory=dict, init=False, repr=False)
     _indexed: tuple[int, int] = field(default=(0, -1), init=False, repr=False)
     _paths: dict[tuple[str, str], Path] = field(default_factory=dict, init=False, repr=False)
+    # one message per JSON file with a key repeated in an object (a warning of `validate`)
+    repeated_keys: list[str] = field(default_factory=list, compare=False, repr=False)
 
     @classmethod
     def load(cls, path: Path | str = ".") -> Package:
@@ -38,10 +41,8 @@ class Package:
         descriptor_path = path / DESCRIPTOR if path.is_dir() else path
         if not descriptor_path.is_file():
             raise PackageNotFoundError(f"no {DESCRIPTOR} at {descriptor_path}")
-        try:
-            descriptor = json.loads(descriptor_path.read_text(encoding="utf-8"))
-        except (OSError, UnicodeDecodeError, json.JSONDecodeError) as exc:
-            raise DescriptorError(f"{descriptor_path}: cannot read descriptor: {exc}") from exc
+        descriptor, repeated = read_json(descriptor_path, "descriptor")
+        repeated_keys = [repeated_message(DESCRIPTOR, repeated)] if repeated else []
         if not isinstance(descriptor, dict) or not isinstance(descriptor.get("resources"), list):
             raise DescriptorError(f"{descriptor_path}: a descriptor is an object with 'resources'")
         root = descriptor_path.parent
@@ -49,6 +50,11 @@ class Package:
         for resource in descriptor["resources"]:
             if not isinstance(resource, dict) or "name" not in resource:
                 raise DescriptorError(f"{descriptor_path}: every resource needs a 'name'")
+            if not isinstance(resource["name"], str):
+                raise DescriptorError(
+                    f"{descriptor_path}: a resource 'name' is a string, not"
+                    f" {type(resource['name']).__name__}: {str(resource['name'])[:200]}"
+                )
             schema = resource.get("schema")
             if isinstance(schema, str) and is_remote(schema):
                 raise DescriptorError(
@@ -56,10 +62,12 @@ class Package:
                     " refers only to its own files (nothing was fetched)"
                 )
             if isinstance(schema, str):
-                schemas[resource["name"]] = load_schema(_inside(root, schema))
+                schemas[resource["name"]] = load_schema(_inside(root, schema), repeated_keys)
             elif isinstance(schema, dict):
                 schemas[resource["name"]] = schema_from_descriptor(schema)
-        return cls(root=root, descriptor=descriptor, schemas=schemas)
+        package = cls(root=root, descriptor=descriptor, schemas=schemas)
+        package.repeated_keys = repeated_keys
+        return package
 
     @property
     def version(self) -> str:
@@ -218,6 +226,8 @@ def package_file(root: Path, relative: str) -> Path | None:
 
 def _inside(root: Path, relative: str) -> Path:
     """Resolve a descriptor path, refusing absolute paths and escapes from the package folder."""
+    if not isinstance(relative, str) or "\x00" in relative:
+        raise DescriptorError(f"path {str(relative)[:200]!r} is not a usable file path")
     candidate = (root / relative).resolve()
     if Path(relative).is_absolute() or not candidate.is_relative_to(root.resolve()):
         raise DescriptorError(f"path {relative!r} leaves the package folder")

@@ -7,12 +7,12 @@ field's cells by its type.
 
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from bloemdata.core.errors import DescriptorError
+from bloemdata.core.jsonfile import read_json, repeated_message
 
 # Table Schema type -> SQLite column type. Booleans are stored as 0/1 integers (SQLite has no bool).
 SQLITE_TYPES = {
@@ -127,12 +127,11 @@ def schema_from_descriptor(descriptor: dict[str, Any]) -> TableSchema:
     )
 
 
-def load_schema(path: Path) -> TableSchema:
-    """Read a Table Schema JSON file."""
-    try:
-        descriptor = json.loads(path.read_text(encoding="utf-8"))
-    except (OSError, UnicodeDecodeError, json.JSONDecodeError) as exc:
-        raise DescriptorError(f"{path}: cannot read Table Schema: {exc}") from exc
+def load_schema(path: Path, repeated_keys: list[str] | None = None) -> TableSchema:
+    """Read a Table Schema JSON file; a message for its repeated keys goes to `repeated_keys`."""
+    descriptor, repeated = read_json(path, "Table Schema")
+    if repeated and repeated_keys is not None:
+        repeated_keys.append(repeated_message(str(path), repeated))
     if not isinstance(descriptor, dict):
         raise DescriptorError(f"{path}: a Table Schema must be a JSON object")
     return schema_from_descriptor(descriptor)

@@ -20,7 +20,7 @@ from bloemdata.database.defaults import EXTRA_TABLES
 from bloemdata.exports import write_all as write_exports
 from bloemdata.exports.dictionary import render as render_dictionary
 from bloemdata.validation.checks.release import BUNDLE_NOT_RECORDED
-from bloemdata.validation.report import Report
+from bloemdata.validation.report import Report, Severity
 from bloemdata.versions.changelog import render_changelog, render_citation
 from bloemdata.versions.files import CHANGELOG, CITATION, RELEASES
 from bloemdata.versions.history import load_history, read_history
@@ -84,9 +84,9 @@ def build_bundle(root: Path | str = ".", outdir: Path | str = "dist") -> tuple[P
     if report.could_not_run:
         return None, report
     report.extend(check(package.root).problems)
-    history, unreadable = read_history(package.root)  # its problems are in the report already
+    history, problems = read_history(package.root)  # its problems are in the report already
     release = history.get(package.version)
-    if release is None and not unreadable:
+    if release is None and not any(p.severity is Severity.ERROR for p in problems):
         report.add(BUNDLE_NOT_RECORDED.problem(RELEASES, source="bundle", version=package.version))
     if not report.valid or release is None:
         return None, report

@@ -36,6 +36,13 @@ def validate(path: Path | str = ".", *, frictionless: bool | None = None) -> Rep
     if package is None:
         return report
     report.checked = list(package.resource_names)
+    if package.repeated_keys:
+        from bloemdata.validation.checks import structure  # noqa: PLC0415 - as in _load
+
+        report.extend(
+            structure.JSON_DUPLICATE_KEY.problem(DESCRIPTOR, message=m)
+            for m in package.repeated_keys
+        )
     remote = remote_problems(package)
     if remote:  # refused before any file is read or frictionless could follow one
         report.extend(remote)

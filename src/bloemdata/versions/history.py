@@ -18,6 +18,7 @@ from pathlib import Path
 from typing import Any
 
 from bloemdata.core.errors import DescriptorError
+from bloemdata.core.jsonfile import read_json, repeated_message
 from bloemdata.validation.checks import release as rules
 from bloemdata.validation.report import Problem
 from bloemdata.versions.files import RELEASES
@@ -187,9 +188,15 @@ def read_history(root: Path) -> tuple[History, list[Problem]]:
     if not path.is_file():
         return History(), []
     try:
-        data = json.loads(path.read_text(encoding="utf-8"))
-    except (OSError, ValueError) as exc:  # ValueError: not UTF-8 or not JSON
-        return History(), [problem(rules.HISTORY_INVALID, reason=str(exc))]
+        data, repeated = read_json(path, "the release history")
+    except DescriptorError as exc:  # not UTF-8, not JSON, nested too deeply
+        reason = str(exc).removeprefix(f"{path}: cannot read the release history: ")
+        return History(), [problem(rules.HISTORY_INVALID, reason=reason)]
+    warnings = (
+        [problem(rules.HISTORY_DUPLICATE_KEY, message=repeated_message(RELEASES, repeated))]
+        if repeated
+        else []
+    )
     if not isinstance(data, dict):
         reason = f"it must be an object with a 'releases' array, not {_json_type(data)}"
         return History(), [problem(rules.HISTORY_INVALID, reason=reason)]
@@ -207,7 +214,7 @@ def read_history(root: Path) -> tuple[History, list[Problem]]:
         if release is not None:
             numbered.append((number, release))
     problems += _values(numbered)
-    return History([release for _, release in numbered]), problems
+    return History([release for _, release in numbered]), warnings + problems
 
 
 def load_history(root: Path) -> History:

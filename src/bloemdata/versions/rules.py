@@ -16,7 +16,7 @@ from bloemdata.core.errors import AnchorError
 from bloemdata.core.package import Package
 from bloemdata.validation.checks import release as rules
 from bloemdata.validation.checks import uncoded
-from bloemdata.validation.report import Problem, Report
+from bloemdata.validation.report import Problem, Report, Severity
 from bloemdata.versions.change import Change, Diff, Kind, Level, level_rank
 from bloemdata.versions.changelog import render_changelog, render_citation
 from bloemdata.versions.diff import diff_packages
@@ -151,7 +151,7 @@ def check(root: Path | str, version: str | None = None, against: str | None = No
     report = Report(checked=[RELEASES])
     report.extend(history_problems)
     last = history.latest
-    if history_problems:
+    if any(p.severity is Severity.ERROR for p in history_problems):
         return report
     if last is None:
         report.add(problem(rules.HISTORY_MISSING))

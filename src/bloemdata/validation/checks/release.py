@@ -17,6 +17,13 @@ HISTORY_INVALID = register(
     "releases.json is UTF-8 JSON: an object with a `releases` list",
     "releases.json cannot be read as the release history: {reason}",
 )
+HISTORY_DUPLICATE_KEY = register(
+    "release-history-duplicate-key",
+    GROUP,
+    "no key is repeated within an object of releases.json (JSON keeps the last)",
+    "{message}",
+    Severity.WARNING,
+)
 ENTRY_INVALID = register(
     "release-entry-invalid",
     GROUP,

@@ -21,7 +21,7 @@ from bloemdata.core.cast import missing_to_null
 from bloemdata.core.package import bytes_stats, hash_string
 from bloemdata.core.schema import TableSchema
 from bloemdata.validation.registry import excerpt, first, register
-from bloemdata.validation.report import LIMIT, Problem
+from bloemdata.validation.report import LIMIT, Problem, Severity
 
 GROUP = "structure"
 
@@ -33,6 +33,13 @@ DESCRIPTOR_INVALID = register(
     GROUP,
     "datapackage.json and every Table Schema it names are readable, well-formed JSON",
     "{message}",
+)
+JSON_DUPLICATE_KEY = register(
+    "json-duplicate-key",
+    GROUP,
+    "no key is repeated in an object of datapackage.json or a Table Schema (JSON keeps the last)",
+    "{message}",
+    Severity.WARNING,
 )
 RESOURCE_MISSING = register(
     "resource-missing", GROUP, "every resource's file exists and can be opened", "{message}"
