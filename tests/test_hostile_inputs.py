@@ -3,6 +3,7 @@ never a traceback, and writes nothing, planted in a copy of the package."""
 
 from __future__ import annotations
 
+import gzip
 import json
 import shutil
 from collections.abc import Callable
@@ -139,3 +140,44 @@ def test_duplicate_key_in_releases_warns(tmp_path):
     assert "release-history-duplicate-key" in output
     assert "releases.json: key 'releases' appears more than once" in output
     assert code == 0, output
+
+
+def _table(root: Path) -> Path:
+    return root / "datapackage" / "coders.csv"
+
+
+def _url_path(root: Path) -> None:
+    def change(descriptor: dict) -> None:
+        resource = next(r for r in descriptor["resources"] if r["name"] == "coders")
+        resource["path"] = "https://127.0.0.1:9/coders.csv"  # never requested: refused first
+
+    _edit_descriptor(root, change)
+
+
+def _utf16(root: Path) -> None:
+    _table(root).write_bytes(_table(root).read_text(encoding="utf-8").encode("utf-16"))
+
+
+def _gzip(root: Path) -> None:
+    _table(root).write_bytes(gzip.compress(_table(root).read_bytes()))
+
+
+def _missing(root: Path) -> None:
+    _table(root).unlink()
+
+
+# unreadable, not UTF-8 or not CSV content is invalid data (1); a file that is not there: 2
+SAME_CODE = {"url-path": (_url_path, 1), "utf-16": (_utf16, 1), "gzip": (_gzip, 1)}
+SAME_CODE["missing-file"] = (_missing, 2)
+
+
+@pytest.mark.parametrize("command", ["validate", "build", "bundle"])
+@pytest.mark.parametrize("case", sorted(SAME_CODE))
+def test_one_exit_code_for_every_command(tmp_path, case, command):
+    """Finding 8: validate, build and bundle exit with the same code for the same input."""
+    plant, expected = SAME_CODE[case]
+    plant(_copy(tmp_path))
+    code, output = _invoke(tmp_path, command)
+    assert code == expected, output
+    # build refuses as a whole and points to validate; the others list the problem
+    assert ("run `bloemdata validate`" if command == "build" else "coders") in output

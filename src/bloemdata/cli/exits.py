@@ -4,6 +4,11 @@ A `Report` with errors is invalid data (1), one that could not run (2); the libr
 (`BloemdataError`) are "could not run" (2), except those that carry a report of invalid data
 (`InvalidPackageError`: 1) and an import whose file was read but cannot be taken
 (`InvalidInputError`: 1, its problems listed). Commands leave `SystemExit` to this module.
+
+The same input exits the same in every command (tests/test_hostile_inputs.py): a file whose
+content is not UTF-8 or not CSV, or a remote path, is invalid data (1); a file that is not there
+or a descriptor that cannot be loaded, could not run (2). `build` and `bundle` consult the
+validator's report before calling a read error "could not run".
 """
 
 from __future__ import annotations

@@ -128,7 +128,7 @@ def build(
             )
         except InvalidPackageError:
             raise
-        except BuildError:
+        except BloemdataError:  # a BuildError, or a table unreadable as typed (ResourceError)
             require_valid()  # bad data usually breaks the load first: say it is invalid
             raise
     write_downloads(package, downloads, writers)

@@ -14,6 +14,7 @@ import tempfile
 import zipfile
 from pathlib import Path
 
+from bloemdata.core.errors import BloemdataError
 from bloemdata.core.package import DESCRIPTOR, Package, file_stats, package_file
 from bloemdata.database.build import write_database
 from bloemdata.database.defaults import EXTRA_TABLES
@@ -83,7 +84,15 @@ def build_bundle(root: Path | str = ".", outdir: Path | str = "dist") -> tuple[P
     report = validate(package.root, frictionless=True)
     if report.could_not_run:
         return None, report
-    report.extend(check(package.root).problems)
+    try:
+        report.extend(check(package.root).problems)
+    except BloemdataError:
+        if report.valid:
+            raise
+        # the release rules read the data the validator already found invalid: invalid (1),
+        # as `validate` and `build` say, not "could not run"
+        report.notes.append("release rules not checked: the package is invalid")
+        return None, report
     history, problems = read_history(package.root)  # its problems are in the report already
     release = history.get(package.version)
     if release is None and not any(p.severity is Severity.ERROR for p in problems):
