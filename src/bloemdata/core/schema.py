@@ -89,8 +89,83 @@ class TableSchema:
         raise KeyError(name)
 
 
+_CONSTRAINTS: dict[str, tuple[type, ...]] = {
+    "required": (bool,),
+    "unique": (bool,),
+    "enum": (list,),
+    "pattern": (str,),
+    "maxLength": (int,),
+    "minLength": (int,),
+    "minimum": (int, float, str),
+    "maximum": (int, float, str),
+}
+
+
+def _strings(value: object) -> bool:
+    return isinstance(value, str) or (
+        isinstance(value, list) and all(isinstance(v, str) for v in value)
+    )
+
+
+def _field_problem(f: dict[str, Any]) -> str | None:
+    for key in ("name", "type", "description", "title"):
+        if key in f and not isinstance(f[key], str):
+            return f"a field's {key!r} must be a string"
+    constraints = f.get("constraints", {})
+    if not isinstance(constraints, dict):
+        return f"field {f.get('name')!r}: 'constraints' must be an object"
+    wrong = [
+        key
+        for key, types in _CONSTRAINTS.items()
+        if key in constraints
+        and (
+            isinstance(constraints[key], bool) is not (bool in types)
+            or not isinstance(constraints[key], types)
+        )
+    ]
+    if wrong:
+        return f"field {f.get('name')!r}: constraint {wrong[0]!r} has the wrong type"
+    for key in ("trueValues", "falseValues"):
+        if key in f and not (isinstance(f[key], list) and _strings(f[key])):
+            return f"field {f.get('name')!r}: {key!r} must be a list of strings"
+    return None
+
+
+def _foreign_keys_problem(fks: object) -> str | None:
+    if not isinstance(fks, list):
+        return "'foreignKeys' must be a list"
+    for fk in fks:
+        ref = fk.get("reference") if isinstance(fk, dict) else None
+        if not (
+            isinstance(ref, dict)
+            and _strings(fk.get("fields"))
+            and _strings(ref.get("fields"))
+            and isinstance(ref.get("resource", ""), str)
+        ):
+            return "a foreign key needs 'fields' and a 'reference' with 'resource' and 'fields'"
+    return None
+
+
+def _shape_problem(descriptor: dict[str, Any]) -> str | None:
+    """What in a Table Schema is not of the JSON type bloemdata reads it as, or None."""
+    fields = descriptor.get("fields")
+    if not isinstance(fields, list) or not all(isinstance(f, dict) for f in fields):
+        return "'fields' must be a list of objects"
+    problems = [_field_problem(f) for f in fields]
+    if "primaryKey" in descriptor and not _strings(descriptor["primaryKey"]):
+        problems.append("'primaryKey' must be a field name or a list of them")
+    missing = descriptor.get("missingValues", [])
+    if not (isinstance(missing, list) and _strings(missing)):
+        problems.append("'missingValues' must be a list of strings")
+    problems.append(_foreign_keys_problem(descriptor.get("foreignKeys", [])))
+    return next((p for p in problems if p is not None), None)
+
+
 def schema_from_descriptor(descriptor: dict[str, Any]) -> TableSchema:
     """Build a TableSchema from a parsed Table Schema descriptor."""
+    shape = _shape_problem(descriptor)
+    if shape is not None:
+        raise DescriptorError(f"malformed Table Schema: {shape}")
     try:
         fields = tuple(
             Field(
