@@ -54,7 +54,8 @@ def tests(session: nox.Session) -> None:
     install(session, "test")
     # One worker per core (pytest-xdist); workers steal queued tests from each other, so a long
     # property test near the end does not leave a core idle. `-- -m "not slow"`: a quick run.
-    session.run("pytest", "-n", "auto", "--dist", "worksteal", *session.posargs)
+    # --durations: the slowest tests in every log, where the suite's time goes
+    session.run("pytest", "-n", "auto", "--dist", "worksteal", "--durations=25", *session.posargs)
 
 
 @nox.session(python=PYTHON)
