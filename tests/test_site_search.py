@@ -4,22 +4,19 @@ diacritics planted, since the anthology's text may have none."""
 
 from __future__ import annotations
 
-import asyncio
 import json
 import re
-from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 from urllib.parse import quote
 
 import pytest
-from datasette.app import Datasette
 
 from bloemdata.core.package import Package
 from bloemdata.database.build import write_database
 from bloemdata.database.defaults import EXTRA_TABLES
 from bloemdata.database.layout import DATABASE_NAME
-from bloemdata.site import PLUGINS_DIR, TEMPLATES_DIR
 from bloemdata.site.serve import prepare
+from tests.test_site import fetch as fetch_site
 
 DB = DATABASE_NAME
 
@@ -56,24 +53,8 @@ def planted(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
 
 
 def fetch(planted: dict[str, Any], *paths: str) -> list[Any]:
-    ds = Datasette(
-        immutables=[str(planted["database"])],
-        metadata=planted["metadata"],
-        template_dir=str(TEMPLATES_DIR),
-        plugins_dir=str(PLUGINS_DIR),
-        settings={"sql_time_limit_ms": 10_000, "facet_time_limit_ms": 10_000},
-    )
-
-    async def run() -> list[Any]:
-        out = []
-        for path in paths:
-            response = await ds.client.get(path)
-            assert response.status_code == 200, (path, response.text[:500])
-            out.append(response.json() if ".json" in path else response.text)
-        return out
-
-    with ThreadPoolExecutor(max_workers=1) as pool:
-        return pool.submit(asyncio.run, run()).result()
+    """The site module's in-process Datasette, on the planted copy."""
+    return fetch_site((planted["database"], planted["metadata"]), *paths)
 
 
 def _table_ids(planted: dict[str, Any], term: str) -> set[str]:
