@@ -84,8 +84,12 @@ class CodedData:
 
     def statements_on(self, page: Row) -> list[Row]:
         """The page's current statements, in page order (as dicts: one page's, never all)."""
-        start, count = self._page_slices.get((page["source_id"], page["page"]), (0, 0))
+        start, count = self.page_slice(page)
         return self.statement_frame.slice(start, count).to_dicts() if count else []
+
+    def page_slice(self, page: Row) -> tuple[int, int]:
+        """Where the page's statements are in `statement_frame`: (first row, number of rows)."""
+        return self._page_slices.get((page["source_id"], page["page"]), (0, 0))
 
     @cached_property
     def _page_slices(self) -> dict[tuple[str, int], tuple[int, int]]:

@@ -10,7 +10,8 @@ Shaped the way NVivo writes a project, because that is what readers expect: one
 Unicode code points, end exclusive), with `creatingUser` and `creationDateTime` on the selection and
 one `Coding` inside. Many readers take only the selection's user and its first `Coding`; a
 selection holding several coders' codings loses all but one of them there. Each coder's codings
-(the coder's last round, see `CodedData.final_codings`) are therefore that coder's own selections.
+(the coder's last round, see `CodedData.final_coding_frame`) are therefore that coder's own
+selections.
 A statement nobody coded has no selection; its text is in the transcript.
 
 The XML is written element by element (`lxml.etree.xmlfile`) into a temporary file and zipped
@@ -27,6 +28,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
+import polars as pl
 from lxml import etree
 
 from bloemdata.core.coded import CodedData, Row
@@ -51,16 +53,40 @@ def _q(tag: str) -> str:
     return f"{{{NAMESPACE}}}{tag}"
 
 
-def _by_statement(data: CodedData) -> dict[str, list[Row]]:
-    """Each statement's final codings, coder by coder, code by code (codebook order)."""
-    coder_order = {c["coder_id"]: i for i, c in enumerate(data.coders)}
-    code_order = {c["code_id"]: i for i, c in enumerate(data.codes)}
-    codings: dict[str, list[Row]] = {}
-    for c in sorted(
-        data.final_codings(), key=lambda c: (coder_order[c["coder_id"]], code_order[c["code_id"]])
-    ):
-        codings.setdefault(c["statement_id"], []).append(c)
-    return codings
+def _final_codings(data: CodedData) -> pl.DataFrame:
+    """Every coder's final codings as (statement_order, coder_id, code_id): sorted by statement
+    (its place in `data.statement_frame`), coder and code (coders.csv and codebook order), so
+    that a page's codings are one slice of it (`_Codings.on_page`)."""
+    coders = [c["coder_id"] for c in data.coders]
+    codes = [c["code_id"] for c in data.codes]
+    statements = data.statement_frame.select("statement_id").with_row_index("statement_order")
+    return (
+        data.final_coding_frame()
+        .select("statement_id", "coder_id", "code_id")
+        .join(statements, on="statement_id")
+        .join(pl.DataFrame({"coder_id": coders, "coder_order": range(len(coders))}), on="coder_id")
+        .join(pl.DataFrame({"code_id": codes, "code_order": range(len(codes))}), on="code_id")
+        .sort("statement_order", "coder_order", "code_order", maintain_order=True)
+        .select("statement_order", "coder_id", "code_id")
+    )
+
+
+class _Codings:
+    """The final codings, handed out a page at a time as Python tuples (one page's, never all)."""
+
+    def __init__(self, data: CodedData) -> None:
+        self.frame = _final_codings(data)
+        self.order = self.frame["statement_order"]
+
+    def on_page(self, first: int, count: int) -> dict[int, list[tuple[str, str]]]:
+        """The codings of statements `first` to `first + count - 1` (statement_frame rows), as
+        (coder_id, code_id) by statement row, coder by coder, code by code."""
+        bounds = pl.Series([first, first + count], dtype=self.order.dtype)
+        start, end = self.order.search_sorted(bounds, side="left")
+        codings: dict[int, list[tuple[str, str]]] = {}
+        for order, coder, code in self.frame.slice(start, end - start).iter_rows():
+            codings.setdefault(order, []).append((coder, code))
+        return codings
 
 
 class _Writer:
@@ -84,7 +110,7 @@ class _Writer:
                 self._codebook(xf)
                 with xf.element(_q("Sources")):
                     xf.write("\n")
-                    codings = _by_statement(data)
+                    codings = _Codings(data)
                     for page in data.pages:
                         self._page(xf, page, codings)
                 xf.write("\n")
@@ -115,7 +141,7 @@ class _Writer:
         code_elements(self.data, etree.SubElement(codebook, _q("Codes")), NAMESPACE)
         xf.write(codebook, pretty_print=True)
 
-    def _page(self, xf: Any, page: Row, codings: dict[str, list[Row]]) -> None:
+    def _page(self, xf: Any, page: Row, codings: _Codings) -> None:
         data = self.data
         label = f"{page['source_id']} p. {page['page']}"
         page_transcript = transcript(data, page)
@@ -128,10 +154,12 @@ class _Writer:
             "Transcript of the page's statements built from the data package; each coding is "
             "one selection of a statement's text, made by the coder who applied the code.",
         ):
-            for statement in data.statements_on(page):
+            first, count = data.page_slice(page)
+            on_page = codings.on_page(first, count)
+            for number, statement in enumerate(data.statements_on(page), start=first):
                 start, end = page_transcript.spans[statement["statement_id"]]
-                for c in codings.get(statement["statement_id"], []):
-                    self._selection(xf, statement, c, start, end)
+                for coder, code in on_page.get(number, ()):
+                    self._selection(xf, statement, coder, code, start, end)
         with self._source(
             xf,
             guid("raw-page", page["source_id"], page["page"]),
@@ -143,8 +171,10 @@ class _Writer:
         ):
             pass
 
-    def _selection(self, xf: Any, statement: Row, coding: Row, start: int, end: int) -> None:
-        sid, code, coder = statement["statement_id"], coding["code_id"], coding["coder_id"]
+    def _selection(
+        self, xf: Any, statement: Row, coder: str, code: str, start: int, end: int
+    ) -> None:
+        sid = statement["statement_id"]
         user = {"creatingUser": coder_guid(coder)} | self.dated
         attributes = {
             "guid": guid("selection", sid, coder, code),
