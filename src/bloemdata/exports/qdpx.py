@@ -158,8 +158,8 @@ class _Writer:
             on_page = codings.on_page(first, count)
             for number, statement in enumerate(data.statements_on(page), start=first):
                 start, end = page_transcript.spans[statement["statement_id"]]
-                for coder, code in on_page.get(number, ()):
-                    self._selection(xf, statement, coder, code, start, end)
+                for coding in on_page.get(number, ()):
+                    self._selection(xf, statement, coding, start, end)
         with self._source(
             xf,
             guid("raw-page", page["source_id"], page["page"]),
@@ -172,9 +172,9 @@ class _Writer:
             pass
 
     def _selection(
-        self, xf: Any, statement: Row, coder: str, code: str, start: int, end: int
+        self, xf: Any, statement: Row, coding: tuple[str, str], start: int, end: int
     ) -> None:
-        sid = statement["statement_id"]
+        sid, (coder, code) = statement["statement_id"], coding
         user = {"creatingUser": coder_guid(coder)} | self.dated
         attributes = {
             "guid": guid("selection", sid, coder, code),
