@@ -98,6 +98,8 @@ def write(package: Package, outdir: Path, data: CodedData | None = None) -> list
 def _write_xlsx(path: Path, data: CodedData, names: list[str], rows: pl.DataFrame) -> Path:
     import xlsxwriter  # noqa: PLC0415 - only here: `bloemdata validate` starts faster without it
 
+    from bloemdata.exports.xlsx_rows import RowsSheet  # noqa: PLC0415 - imports xlsxwriter
+
     options = {
         "strings_to_formulas": False,
         "strings_to_urls": False,
@@ -114,12 +116,12 @@ def _write_xlsx(path: Path, data: CodedData, names: list[str], rows: pl.DataFram
         {"title": f"bloemdata {data.version}: coded statements", "created": _naive(created)}
     )
     bold = workbook.add_format({"bold": True})
-    sheet = workbook.add_worksheet("statements")
+    # Written a frame at a time (`xlsx_rows`): the same bytes as `write_row` per row, ~10x faster.
+    sheet = workbook.add_worksheet("statements", worksheet_class=RowsSheet)
     sheet.write_row(0, 0, names, bold)
-    number = 0
+    number = 1
     for part in slices(data, rows):
-        for number, row in enumerate(part.iter_rows(), start=number + 1):  # noqa: B020 - resumes
-            sheet.write_row(number, 0, row)
+        number = sheet.write_frame(number, part)
     sheet.freeze_panes(1, 1)
     sheet.autofilter(0, 0, rows.height, len(names) - 1)
 
