@@ -53,6 +53,11 @@ def _q(tag: str) -> str:
     return f"{{{NAMESPACE}}}{tag}"
 
 
+SELECTION, DESCRIPTION, CODING, CODE_REF = (
+    _q(tag) for tag in ("PlainTextSelection", "Description", "Coding", "CodeRef")
+)
+
+
 def _final_codings(data: CodedData) -> pl.DataFrame:
     """Every coder's final codings as (statement_order, coder_id, code_id): sorted by statement
     (its place in `data.statement_frame`), coder and code (coders.csv and codebook order), so
@@ -98,6 +103,7 @@ class _Writer:
         self.archive = archive
         self.stamp = _zip_time(data.created)
         self.dated = {"creationDateTime": data.created} if data.created else {}
+        self.users: dict[str, dict[str, str]] = {}  # coder -> a selection's user attributes
 
     def write(self, handle: Any) -> None:
         data = self.data
@@ -158,6 +164,7 @@ class _Writer:
             on_page = codings.on_page(first, count)
             for number, statement in enumerate(data.statements_on(page), start=first):
                 start, end = page_transcript.spans[statement["statement_id"]]
+                statement["description"] = f"Unofficial English translation: {statement['text_en']}"
                 for coding in on_page.get(number, ()):
                     self._selection(xf, statement, coding, start, end)
         with self._source(
@@ -174,8 +181,10 @@ class _Writer:
     def _selection(
         self, xf: Any, statement: Row, coding: tuple[str, str], start: int, end: int
     ) -> None:
+        # The innermost loop (one call per coding): tags, users and the description are built
+        # once, not per coding; the layout is NVivo's (see the module docstring).
         sid, (coder, code) = statement["statement_id"], coding
-        user = {"creatingUser": coder_guid(coder)} | self.dated
+        user = self._user(coder)
         attributes = {
             "guid": guid("selection", sid, coder, code),
             "name": sid,
@@ -183,16 +192,24 @@ class _Writer:
             "endPosition": str(end),
         }
         xf.write("  ")
-        with xf.element(_q("PlainTextSelection"), attributes | user):
+        with xf.element(SELECTION, attributes | user):
             xf.write("\n    ")
-            _leaf(xf, "Description", f"Unofficial English translation: {statement['text_en']}")
+            with xf.element(DESCRIPTION):
+                xf.write(statement["description"])
             xf.write("\n    ")
-            with xf.element(_q("Coding"), {"guid": guid("coding", sid, code, coder)} | user):
+            with xf.element(CODING, {"guid": guid("coding", sid, code, coder)} | user):
                 xf.write("\n      ")
-                _leaf(xf, "CodeRef", None, targetGUID=code_guid(code))
+                with xf.element(CODE_REF, {"targetGUID": code_guid(code)}):
+                    pass
                 xf.write("\n    ")
             xf.write("\n  ")
         xf.write("\n")
+
+    def _user(self, coder: str) -> dict[str, str]:
+        user = self.users.get(coder)
+        if user is None:
+            user = self.users[coder] = {"creatingUser": coder_guid(coder)} | self.dated
+        return user
 
     def _source(
         self, xf: Any, source_guid: str, name: str, content: bytes, description: str
