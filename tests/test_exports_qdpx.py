@@ -152,6 +152,32 @@ def test_offsets_count_code_points_not_bytes(package_copy, tmp_path):
     assert set(seen) == coded & set(current)  # every one checked, the shifted first one too
 
 
+def test_descriptions_keep_markup_characters_verbatim(package_copy, tmp_path):
+    # The selections are written as text (not element by element): their escaping is tested.
+    path = package_copy / "datapackage" / "statements.csv"
+    with path.open(encoding="utf-8", newline="") as f:
+        rows = list(csv.DictReader(f))
+    hostile = ["a & b <i>c</i> \"d\" 'e' ]]> &amp;", "tab\there\nnewline", "é 🙂 ĳ ‘x’"]
+    for row, text in zip(rows, hostile, strict=False):
+        row["text_en"] = text
+    with path.open("w", encoding="utf-8", newline="") as f:
+        writer = csv.DictWriter(f, fieldnames=list(rows[0]), lineterminator="\n")
+        writer.writeheader()
+        writer.writerows(rows)
+    refresh(Package.load(package_copy))
+    project, _ = unpack(export(package_copy, tmp_path))
+    english = {r["statement_id"]: r["text_en"] for r in rows}
+    selections = etree.fromstring(project).iterfind(
+        "q:Sources/q:TextSource/q:PlainTextSelection", NS
+    )
+    seen = set()
+    for selection in selections:
+        text = selection.find("q:Description", NS).text
+        assert text == f"Unofficial English translation: {english[selection.get('name')]}"
+        seen.add(english[selection.get("name")])
+    assert set(hostile) <= seen
+
+
 def test_withdrawn_statements_are_left_out(package_copy, tmp_path):
     path = package_copy / "datapackage" / "statements.csv"
     text = path.read_text(encoding="utf-8")
