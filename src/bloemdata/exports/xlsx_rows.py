@@ -28,7 +28,13 @@ from xlsxwriter.utility import (
 from xlsxwriter.worksheet import Worksheet
 
 SPAN_ROWS = 16  # xlsxwriter writes one `spans` per block of 16 rows
-_Column = tuple[list[Any], list[str] | None]  # a string column's values, or rendered cells
+# A column's values (strings) and its cells as XML (None: rendered by `_string_cell`).
+_Column = tuple[list[Any], list[str | None] | None]
+# What xlsxwriter's `_escape_control_characters` replaces (after escaping `_xHHHH_` itself).
+_CONTROL = [chr(c) for c in (*range(0x09), *range(0x0B, 0x20))]
+_CONTROL_ESCAPES = [f"_x{ord(c):04X}_" for c in _CONTROL]
+_CONTROL += ["\ufffe", "\uffff"]
+_CONTROL_ESCAPES += ["_xFFFE_", "_xFFFF_"]
 
 
 class RowsSheet(Worksheet):
@@ -47,7 +53,8 @@ class RowsSheet(Worksheet):
             raise ValueError(f"{row + frame.height} rows do not fit in a worksheet")
         if self.row_info or self.col_info:
             raise ValueError("write_frame writes rows without row or column formats only")
-        columns, present = _columns(frame, row)
+        inline = self.xls_strmax if self.constant_memory else None
+        columns, present = _columns(frame, row, inline)
         if self._first is None:
             self._start(row)
         for offset, (first, last) in enumerate(present.iter_rows()):
@@ -63,10 +70,11 @@ class RowsSheet(Worksheet):
         first, last = bounds
         cells = []
         for index, (strings, rendered) in enumerate(columns):
-            if rendered is not None:
-                cells.append(rendered[offset])
+            cell = rendered[offset] if rendered is not None else None
+            if cell is not None:
+                cells.append(cell)
                 continue
-            value = strings[offset]
+            value = strings[offset]  # a shared string, or one that may have to be cut
             if value:
                 cells.append(self._string_cell(f"{xl_col_to_name(index)}{number + 1}", value))
                 if _too_long(value, self.xls_strmax):
@@ -135,15 +143,23 @@ def _truncated(value: str, most: int) -> str:
     return str(_utf16_truncate(value, most)) if _too_long(value, most) else value
 
 
-def _columns(frame: pl.DataFrame, row: int) -> tuple[list[_Column], pl.DataFrame]:
-    """Per column: its strings (rendered a cell at a time by `_string_cell`) or its integer cells
-    rendered by polars; and per row the first and last column that has a cell (None: none)."""
+def _columns(
+    frame: pl.DataFrame, row: int, inline: int | None
+) -> tuple[list[_Column], pl.DataFrame]:
+    """Per column: its values and its cells rendered by polars (integers; inline strings but
+    those that may be too long, None); and per row the first and last column with a cell.
+    `inline`: the longest string (UTF-16 units) in constant_memory mode, else None."""
     number = (pl.int_range(pl.len(), dtype=pl.Int64) + row + 1).cast(pl.String)
     columns: list[_Column] = []
     present = []
     for index, (name, dtype) in enumerate(frame.schema.items()):
         if dtype in {pl.String, pl.Null}:  # Null: a column of nulls, no cell
-            columns.append((frame[name].to_list(), None))
+            rendered = None
+            if inline is not None and dtype == pl.String:
+                ref = f'<c r="{xl_col_to_name(index)}'
+                cell = _inline_string(pl.col(name), ref, number, inline)
+                rendered = frame.select(cell).to_series().to_list()
+            columns.append((frame[name].to_list(), rendered))
             has = pl.col(name).is_not_null() & (pl.col(name) != "")
         elif dtype.is_integer():
             cell = pl.concat_str(
@@ -162,3 +178,36 @@ def _columns(frame: pl.DataFrame, row: int) -> tuple[list[_Column], pl.DataFrame
         pl.min_horizontal(present).alias("first"), pl.max_horizontal(present).alias("last")
     )
     return columns, bounds
+
+
+def _inline_string(column: pl.Expr, ref: str, number: pl.Expr, most: int) -> pl.Expr:
+    """`RowsSheet._string_cell` in constant_memory mode as a polars expression: an inline string
+    cell ("" for no cell; None for a string so long it may be cut, left to `_string_cell`)."""
+    head = pl.concat_str(pl.lit(ref), number, pl.lit('" t="inlineStr"><is>'))
+    text = column.str.replace_all(r"(_x[0-9a-fA-F]{4}_)", "_x005F${1}").str.replace_many(
+        _CONTROL, _CONTROL_ESCAPES
+    )
+    escaped = (
+        text.str.replace_all("&", "&amp;", literal=True)
+        .str.replace_all("<", "&lt;", literal=True)
+        .str.replace_all(">", "&gt;", literal=True)
+    )
+    preserve = pl.when(text.str.contains(r"^\s|\s$")).then(pl.lit(' xml:space="preserve"'))
+    return (
+        pl.when(column.is_null() | (column == ""))
+        .then(pl.lit(""))
+        .when(column.str.len_chars() > most // 2)
+        .then(None)
+        .when(text.str.starts_with("<r>") & text.str.ends_with("</r>"))
+        .then(pl.concat_str(head, text, pl.lit("</is></c>")))
+        .otherwise(
+            pl.concat_str(
+                head,
+                pl.lit("<t"),
+                preserve.otherwise(pl.lit("")),
+                pl.lit(">"),
+                escaped,
+                pl.lit("</t></is></c>"),
+            )
+        )
+    )
