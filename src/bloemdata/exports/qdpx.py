@@ -16,8 +16,9 @@ A statement nobody coded has no selection; its text is in the transcript.
 
 The XML is written as it goes (`lxml.etree.xmlfile`; the selections, most of it, as text a page
 at a time, escaped by lxml's serializer) into a temporary file and zipped from there, so memory
-does not grow with the number of codings. All GUIDs are stable uuid5
-values (`core.refi_qda`), and a fixed zip timestamp keeps two builds of a release byte-identical.
+does not grow with the number of codings: the codings are a sorted frame handed out a page at a
+time. All GUIDs are stable uuid5 values (`core.refi_qda`), and a fixed zip timestamp keeps two
+builds of a release byte-identical.
 """
 
 from __future__ import annotations
