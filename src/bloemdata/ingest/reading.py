@@ -1,0 +1,228 @@
+"""The most likely reading of a page's lines as rows of two columns: a beam search.
+
+A reading says, for every extracted line, whether it is one column's row or a left and a right
+row joined (and where the cut is), and for every row whether it goes on with its column's open
+statement or starts a new one. Its score is a log-likelihood: greedy wrap with an unknown room
+per row (`wrap.Room`) for every row of every statement, times the cues of written text (`_CONT`,
+`_START`, `_CLOSE`: a lowercase word goes on a sentence, a capital after a sentence end starts
+one, a word cut by a hyphen goes on, a bullet follows a colon). The search keeps the best
+`BEAM` readings after each line; readings that leave the same open rows behind have the same
+future, so only the better of them is kept (Viterbi).
+"""
+
+from __future__ import annotations
+
+import heapq
+import itertools
+import math
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass
+
+from bloemdata.ingest.align import Token
+from bloemdata.ingest.wrap import Room
+
+BEAM = 24
+TERMINAL = re.compile(r"[.!?…][’”'\")»]*$")
+_BULLET = re.compile(r"^(?:[a-z]\.|[a-z]\)|\d+[.)]|[-•–*])$")
+_RARE, _VERY_RARE, _NEVER = math.log(0.1), math.log(0.01), math.log(1e-4)
+# log P(a row whose first word is of a kind goes on a statement whose last row ends so)
+_CONT = {
+    "hyphen": {"cont": 0.0, "new": _RARE, "bullet": _NEVER},
+    "mid": {"cont": 0.0, "new": _RARE, "bullet": _VERY_RARE},
+    "colon": {"cont": 0.0, "new": math.log(0.5), "bullet": 0.0},
+    "ended": {"cont": _RARE, "new": 0.0, "bullet": _VERY_RARE},
+}
+_START = {"new": 0.0, "bullet": math.log(0.2), "cont": _VERY_RARE}
+_CLOSE = {"ended": 0.0, "colon": _VERY_RARE, "mid": _VERY_RARE, "hyphen": _NEVER}
+# a sentence end at a row's end: the statement ends there more often than it goes on
+_ENDS, _GOES_ON = math.log(0.6), math.log(0.4)
+
+# a statement's next row is the column's next row: the next line, or the one after when the
+# other column's rows are shifted by half a row and extracted as lines between them
+_SKIP = {0: 0.0, 1: math.log(0.5), 2: _VERY_RARE}
+# an open statement: (id, its last row's length, how that row ends, bulleted, line index)
+Open = tuple[int, int, str, bool, int]
+# one row of a reading: (statement id, column "L" or "R", line, start, end)
+Row = tuple[int, str, int, int, int]
+# the trail of a reading: (previous trail, the rows of one line, what they added to the score)
+Trail = tuple["Trail | None", tuple[Row, ...], float] | None
+
+
+def kind(word: str) -> str:
+    """How a word opens a row: a bullet, a capital ("new") or a lowercase ("cont")."""
+    if _BULLET.match(word):
+        return "bullet"
+    letter = next((c for c in word if c.isalpha()), "")
+    return "cont" if letter.islower() else "new"
+
+
+def ending(word: str) -> str:
+    """How a row ending in `word` leaves its statement."""
+    if word.endswith("-") and not word.endswith("--"):
+        return "hyphen"
+    if word.endswith(":"):
+        return "colon"
+    return "ended" if TERMINAL.search(word) else "mid"
+
+
+@dataclass
+class Reading:
+    """A finished reading: its log-likelihood and each statement's rows down the page."""
+
+    room: Room
+    score: float
+    rows: dict[int, list[tuple[int, int, int]]]
+    sides: dict[int, str]
+    gains: list[float]  # what each line added to the score
+
+
+class _Line:
+    """One line's words, with what a segment of them costs in itself."""
+
+    def span(self, segment: tuple) -> tuple[int, int]:
+        return self.tokens[segment[0]].start, self.tokens[segment[1] - 1].end
+
+    def __init__(self, tokens: list[Token], index: int) -> None:
+        self.tokens = tokens
+        self.index = index
+        self.kinds = [kind(t.text) for t in tokens]
+        self.ends = [ending(t.text) for t in tokens]
+        # cost of words i-1, i in one row of one statement: what the cues say of the pair
+        # (a dash inside a row is a dash or a line-wrap hyphen, not a bullet; a word cut by a
+        # line-wrap hyphen ends its row)
+        self.inner = [0.0]
+        for i in range(1, len(tokens)):
+            inside = "cont" if self.kinds[i] == "bullet" else self.kinds[i]
+            cut = self.ends[i - 1] == "hyphen" and self.kinds[i] != "bullet"
+            pair = _VERY_RARE if cut else _CONT[self.ends[i - 1]][inside]
+            self.inner.append(self.inner[-1] + pair)
+
+    def length(self, i: int, j: int) -> int:
+        return self.tokens[j - 1].end - self.tokens[i].start
+
+    def cost(self, i: int, j: int) -> float:
+        return self.inner[j - 1] - self.inner[i]
+
+    def segments(self, room: Room, *, only_right: bool) -> list[tuple[tuple, tuple | None]]:
+        """The ways to read the line: (whole or left segment, right segment or None).
+
+        A segment is (first word, end word, length, what its words cost, how it ends, how it
+        opens, its first word's length); one wider than the widest row is no row.
+        """
+
+        def segment(i: int, j: int) -> tuple:
+            first = self.tokens[i].text
+            return (i, j, self.length(i, j), self.cost(i, j), self.ends[j - 1], self.kinds[i],
+                    len(first))  # fmt: skip
+
+        n = len(self.tokens)
+        whole = segment(0, n)
+        if only_right:
+            return [(whole, None)]
+        out: list[tuple[tuple, tuple | None]] = []
+        if room.fits(whole[2]) or n == 1:
+            out.append((whole, None))
+        for cut in range(1, n):
+            left, right = segment(0, cut), segment(cut, n)
+            if (room.fits(left[2]) or cut == 1) and (room.fits(right[2]) or cut == n - 1):
+                out.append((left, right))
+        return out or [(whole, None)]  # wider than two rows: not this reading's to explain
+
+
+def read(lines: list[list[Token]], room: Room, *, heading: bool, beam_width: int = BEAM) -> Reading:
+    """The best reading of `lines` (each a line's tokens) with rows of `room`."""
+    counter = itertools.count(1)
+    beam: list[tuple[float, Open | None, Open | None, Trail]] = [(0.0, None, None, None)]
+    for number, tokens in enumerate(lines):
+        line = _Line(tokens, number)
+        only_right = heading and not number
+        readings = line.segments(room, only_right=only_right)
+        line_no = tokens[0].line
+        found: dict[tuple, tuple[float, Open | None, Open | None, Trail]] = {}
+
+        def keep(total: float, left: Open | None, right: Open | None, trail: Trail) -> None:
+            key = (_future(left, number), _future(right, number))  # noqa: B023
+            if key not in found or found[key][0] < total:  # noqa: B023
+                found[key] = (total, left, right, trail)  # noqa: B023
+
+        for score, left, right, trail in beam:
+            for first, second in readings:
+                if second is None:
+                    sides = ("R",) if only_right else ("R", "L")
+                    for side in sides:
+                        statement = right if side == "R" else left
+                        for gain, opened in _segment(line, first, room, statement, counter):
+                            row: tuple[Row, ...] = ((opened[0], side, line_no, *line.span(first)),)
+                            new_left, new_right = (left, opened) if side == "R" else (opened, right)
+                            keep(score + gain, new_left, new_right, (trail, row, gain))
+                    continue
+                rights = _segment(line, second, room, right, counter)
+                for lgain, lopen in _segment(line, first, room, left, counter):
+                    for rgain, ropen in rights:
+                        rows = (
+                            (lopen[0], "L", line_no, *line.span(first)),
+                            (ropen[0], "R", line_no, *line.span(second)),
+                        )
+                        gain = lgain + rgain
+                        keep(score + gain, lopen, ropen, (trail, rows, gain))
+        beam = heapq.nlargest(beam_width, found.values(), key=lambda s: s[0])
+    best: tuple[float, Trail] | None = None
+    for score, left, right, trail in beam:
+        total = score + sum(_close(o, room) for o in (left, right) if o is not None)
+        if best is None or total > best[0]:
+            best = (total, trail)
+    assert best is not None  # noqa: S101 - every line has a reading, so the beam is never empty
+    return _unwind(room, best[0], best[1])
+
+
+def _future(statement: Open | None, number: int) -> tuple | None:
+    """What of an open statement the rest of the reading depends on."""
+    if statement is None:
+        return None
+    return (statement[1], statement[2], statement[3], min(number - statement[4], 3))
+
+
+def _close(statement: Open, room: Room) -> float:
+    return _CLOSE[statement[2]] + room.last(statement[1])
+
+
+def _segment(
+    line: _Line, segment: tuple, room: Room, statement: Open | None, counter: Iterator[int]
+) -> list[tuple[float, Open]]:
+    """The ways a segment goes on `statement` or starts a new one: (gain, open after)."""
+    _, _, length, inner, after, opens, first = segment
+    out: list[tuple[float, Open]] = []
+    if statement is not None:
+        sid, before, state, bullets, at = statement
+        gain = inner + _CONT[state][opens] + _SKIP[min(line.index - at - 1, 2)]
+        if opens == "bullet" and state == "ended" and bullets:
+            gain -= _CONT[state]["bullet"]
+        if state == "hyphen" or opens == "bullet":  # a bullet starts a row of its own
+            gain += room.last(before)
+        else:
+            gain += room.full(before, first)
+        if state == "ended":
+            gain += _GOES_ON
+        out.append((gain, (sid, length, after, bullets or opens == "bullet", line.index)))
+    gain = inner + _START[opens]
+    if statement is not None:
+        gain += _close(statement, room) + (_ENDS if statement[2] == "ended" else 0.0)
+    out.append((gain, (next(counter), length, after, opens == "bullet", line.index)))
+    return out
+
+
+def _unwind(room: Room, score: float, trail: Trail) -> Reading:
+    rows: dict[int, list[tuple[int, int, int]]] = {}
+    sides: dict[int, str] = {}
+    lines = []
+    gains = []
+    while trail is not None:
+        trail, step, gain = trail
+        lines.append(step)
+        gains.append(gain)
+    for step in reversed(lines):
+        for sid, side, line, start, end in step:
+            rows.setdefault(sid, []).append((line, start, end))
+            sides.setdefault(sid, side)
+    return Reading(room, score, rows, sides, gains[::-1])

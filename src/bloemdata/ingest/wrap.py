@@ -1,0 +1,53 @@
+"""The likelihood of greedy word wrap when each row's room is known only to a few characters.
+
+A column is set by greedy wrap: words go on a row while they fit its room, and the first word
+that does not fit opens the next row. In a proportional font the room of a row, counted in
+characters, is not the column width but varies around it: here it is drawn uniformly from
+`width - jitter .. width + jitter` for each row. So a row of length L that its statement
+continues with a word of length w had room r with L <= r < L + 1 + w (the word and its space
+did not fit); a statement's last row only had L <= r; a row cut by a line-wrap hyphen only had
+L <= r. The probability of a row is the share of the window that satisfies its bound, with a
+small floor so that one odd row (a word longer than a row, a typesetter's choice) does not rule
+a reading out. Log-probabilities throughout.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field
+
+_FLOOR = 1e-4  # a row the window cannot explain is very unlikely, not impossible
+
+
+@dataclass(frozen=True)
+class Room:
+    """A column's rows: room uniform on width ± jitter characters."""
+
+    width: int
+    jitter: int
+    _cache: dict[tuple[int, int], float] = field(default_factory=dict, compare=False, repr=False)
+
+    def _between(self, low: int, high: int) -> float:
+        """log P(low <= room <= high)."""
+        key = (low, high)
+        cached = self._cache.get(key)
+        if cached is not None:
+            return cached
+        lo = max(low, self.width - self.jitter)
+        hi = min(high, self.width + self.jitter)
+        share = max(0, hi - lo + 1) / (2 * self.jitter + 1)
+        value = math.log(max(share, _FLOOR))
+        self._cache[key] = value
+        return value
+
+    def full(self, length: int, next_word: int) -> float:
+        """A row of `length` after which its statement goes on with a word of `next_word`."""
+        return self._between(length, length + next_word)
+
+    def last(self, length: int) -> float:
+        """A row of `length` that ends its statement, or ends in a cut word."""
+        return self._between(length, self.width + self.jitter)
+
+    def fits(self, length: int) -> bool:
+        """Whether a row of `length` fits the widest room at all."""
+        return length <= self.width + self.jitter
