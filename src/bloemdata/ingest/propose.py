@@ -23,6 +23,7 @@ is often a guess.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
@@ -38,6 +39,8 @@ __all__ = ["Paragraph", "Proposal", "propose"]
 # proportional font, many more or less (46 to 65 on page 10: a wide one)
 _NARROW, _WIDE = 4, 8
 _ABOVE = 20  # the widest row may be this much wider than the narrowest reading needs
+_CUT = re.compile(r"(?:\w-|^-)$")  # a word cut by a line-wrap hyphen (`signa-`, `wacht -`)
+_HYPHENATES = 0.5  # how often such a typesetter cuts a long word that leaves room
 _QUICK, _SHORTLIST = 3, 2  # the quick search's beam; how many rooms of each window to read
 
 
@@ -105,8 +108,11 @@ def _rooms(body: list[list[Token]]) -> list[Room]:
             part = max(toks[cut - 1].end - toks[0].start, toks[-1].end - toks[cut].start)
             best = min(best, part)
         need = max(need, best)
+    # a page whose rows end in cut words was set by a typesetter that cuts long words
+    cuts = any(_CUT.search(toks[-1].text) for toks in body)
+    hyphenates = _HYPHENATES if cuts else 0.0
     return [
-        Room(widest - jitter, jitter)
+        Room(widest - jitter, jitter, hyphenates)
         for jitter in (_NARROW, _WIDE)
         for widest in range(need, need + _ABOVE + 1)
     ]

@@ -20,7 +20,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 
 from bloemdata.ingest.align import Token
-from bloemdata.ingest.wrap import Room
+from bloemdata.ingest.wrap import CUTTABLE, Room
 
 BEAM = 24
 TERMINAL = re.compile(r"[.!?…][’”'\")»]*$")
@@ -38,9 +38,9 @@ _CLOSE = {"ended": 0.0, "colon": _VERY_RARE, "mid": _VERY_RARE, "hyphen": _NEVER
 # a sentence end at a row's end: the statement ends there more often than it goes on
 _ENDS, _GOES_ON = math.log(0.6), math.log(0.4)
 
-# a statement's next row is the column's next row: the next line, or the one after when the
-# other column's rows are shifted by half a row and extracted as lines between them
-_SKIP = {0: 0.0, 1: math.log(0.5), 2: _VERY_RARE}
+# paragraph spacing shifts a column's rows against the other's now and then (`_shifts`); a
+# statement's rows that are not the column's consecutive rows are a typesetting accident
+_SHIFT, _KEEP, _APART = math.log(0.2), math.log(0.8), math.log(1e-3)
 # an open statement: (id, its last row's length, how that row ends, bulleted, line index)
 Open = tuple[int, int, str, bool, int]
 # one row of a reading: (statement id, column "L" or "R", line, start, end)
@@ -113,8 +113,9 @@ class _Line:
 
         def segment(i: int, j: int) -> tuple:
             first = self.tokens[i].text
+            cuttable = first.isalpha() and first.islower() and len(first) >= CUTTABLE
             return (i, j, self.length(i, j), self.cost(i, j), self.ends[j - 1], self.kinds[i],
-                    len(first))  # fmt: skip
+                    len(first), cuttable)  # fmt: skip
 
         n = len(self.tokens)
         whole = segment(0, n)
@@ -133,42 +134,48 @@ class _Line:
 def read(lines: list[list[Token]], room: Room, *, heading: bool, beam_width: int = BEAM) -> Reading:
     """The best reading of `lines` (each a line's tokens) with rows of `room`."""
     counter = itertools.count(1)
-    beam: list[tuple[float, Open | None, Open | None, Trail]] = [(0.0, None, None, None)]
+    beam: list[tuple[float, Open | None, Open | None, bool, Trail]] = [
+        (0.0, None, None, False, None)
+    ]
     for number, tokens in enumerate(lines):
         line = _Line(tokens, number)
         only_right = heading and not number
         readings = line.segments(room, only_right=only_right)
         line_no = tokens[0].line
-        found: dict[tuple, tuple[float, Open | None, Open | None, Trail]] = {}
+        found: dict[tuple, tuple[float, Open | None, Open | None, bool, Trail]] = {}
 
-        def keep(total: float, left: Open | None, right: Open | None, trail: Trail) -> None:
-            key = (_future(left, number), _future(right, number))  # noqa: B023
+        def keep(
+            total: float, left: Open | None, right: Open | None, shifted: bool, trail: Trail
+        ) -> None:
+            key = (_future(left, number), _future(right, number), shifted)  # noqa: B023
             if key not in found or found[key][0] < total:  # noqa: B023
-                found[key] = (total, left, right, trail)  # noqa: B023
+                found[key] = (total, left, right, shifted, trail)  # noqa: B023
 
-        for score, left, right, trail in beam:
+        for score, left, right, shifted, trail in beam:
             for first, second in readings:
                 if second is None:
-                    sides = ("R",) if only_right else ("R", "L")
-                    for side in sides:
+                    for side in ("R",) if only_right else ("R", "L"):
                         statement = right if side == "R" else left
-                        for gain, opened in _segment(line, first, room, statement, counter):
+                        for gain, opened, pause in _segment(line, first, room, statement, counter):
                             row: tuple[Row, ...] = ((opened[0], side, line_no, *line.span(first)),)
                             new_left, new_right = (left, opened) if side == "R" else (opened, right)
-                            keep(score + gain, new_left, new_right, (trail, row, gain))
+                            for now, shift in _shifts(shifted, [pause], joined=False):
+                                step = gain + shift
+                                keep(score + step, new_left, new_right, now, (trail, row, step))
                     continue
                 rights = _segment(line, second, room, right, counter)
-                for lgain, lopen in _segment(line, first, room, left, counter):
-                    for rgain, ropen in rights:
+                for lgain, lopen, lpause in _segment(line, first, room, left, counter):
+                    for rgain, ropen, rpause in rights:
                         rows = (
                             (lopen[0], "L", line_no, *line.span(first)),
                             (ropen[0], "R", line_no, *line.span(second)),
                         )
-                        gain = lgain + rgain
-                        keep(score + gain, lopen, ropen, (trail, rows, gain))
+                        for now, shift in _shifts(shifted, [lpause, rpause], joined=True):
+                            step = lgain + rgain + shift
+                            keep(score + step, lopen, ropen, now, (trail, rows, step))
         beam = heapq.nlargest(beam_width, found.values(), key=lambda s: s[0])
     best: tuple[float, Trail] | None = None
-    for score, left, right, trail in beam:
+    for score, left, right, _, trail in beam:
         total = score + sum(_close(o, room) for o in (left, right) if o is not None)
         if best is None or total > best[0]:
             best = (total, trail)
@@ -187,28 +194,51 @@ def _close(statement: Open, room: Room) -> float:
     return _CLOSE[statement[2]] + room.last(statement[1])
 
 
+def _shifts(shifted: bool, pauses: list[int | None], *, joined: bool) -> list[tuple[bool, float]]:
+    """Whether the columns' rows are shifted by part of a row after this line, and its cost.
+
+    Paragraph spacing may shift a column's rows against the other's, so that their rows are
+    extracted as lines of their own in turn: only where a statement starts (a pause of None).
+    Joined rows are not shifted. Within a statement a column's rows are consecutive: the next
+    line, or, shifted, the line after the other column's row.
+    """
+    out = []
+    starts = None in pauses
+    for now in (shifted, not shifted) if starts else (shifted,):
+        if joined and now:
+            continue
+        cost = (_SHIFT if now != shifted else _KEEP) if starts else 0.0
+        for pause in pauses:
+            if pause is not None and pause > (1 if now else 0):
+                cost += _APART
+        out.append((now, cost))
+    return out
+
+
 def _segment(
     line: _Line, segment: tuple, room: Room, statement: Open | None, counter: Iterator[int]
-) -> list[tuple[float, Open]]:
-    """The ways a segment goes on `statement` or starts a new one: (gain, open after)."""
-    _, _, length, inner, after, opens, first = segment
-    out: list[tuple[float, Open]] = []
+) -> list[tuple[float, Open, int | None]]:
+    """The ways a segment goes on `statement` or starts a new one: (gain, open after, the lines
+    since the statement's last row or None for a new one)."""
+    _, _, length, inner, after, opens, first, cuttable = segment
+    out: list[tuple[float, Open, int | None]] = []
     if statement is not None:
         sid, before, state, bullets, at = statement
-        gain = inner + _CONT[state][opens] + _SKIP[min(line.index - at - 1, 2)]
+        gain = inner + _CONT[state][opens]
         if opens == "bullet" and state == "ended" and bullets:
             gain -= _CONT[state]["bullet"]
         if state == "hyphen" or opens == "bullet":  # a bullet starts a row of its own
             gain += room.last(before)
         else:
-            gain += room.full(before, first)
+            gain += room.full(before, first, cuttable=cuttable)
         if state == "ended":
             gain += _GOES_ON
-        out.append((gain, (sid, length, after, bullets or opens == "bullet", line.index)))
+        bulleted = bullets or opens == "bullet"
+        out.append((gain, (sid, length, after, bulleted, line.index), line.index - at - 1))
     gain = inner + _START[opens]
     if statement is not None:
         gain += _close(statement, room) + (_ENDS if statement[2] == "ended" else 0.0)
-    out.append((gain, (next(counter), length, after, opens == "bullet", line.index)))
+    out.append((gain, (next(counter), length, after, opens == "bullet", line.index), None))
     return out
 
 

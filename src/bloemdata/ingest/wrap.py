@@ -17,6 +17,8 @@ import math
 from dataclasses import dataclass, field
 
 _FLOOR = 1e-4  # a row the window cannot explain is very unlikely, not impossible
+_HEAD = 7  # a space, a head of at least 3 letters, a hyphen and a little slack: cut words
+CUTTABLE = 8  # letters of the shortest word a typesetter cuts
 
 
 @dataclass(frozen=True)
@@ -25,24 +27,34 @@ class Room:
 
     width: int
     jitter: int
+    hyphenates: float = 0.0  # how often the typesetter cuts a long word that leaves room
     _cache: dict[tuple[int, int], float] = field(default_factory=dict, compare=False, repr=False)
 
-    def _between(self, low: int, high: int) -> float:
-        """log P(low <= room <= high)."""
-        key = (low, high)
+    def _share(self, low: int, high: int) -> float:
+        """P(low <= room <= high)."""
+        lo = max(low, self.width - self.jitter)
+        hi = min(high, self.width + self.jitter)
+        return max(0, hi - lo + 1) / (2 * self.jitter + 1)
+
+    def _between(self, low: int, high: int, cuttable: bool = False) -> float:
+        """log P(low <= room <= high), and, when the next word is `cuttable`, not cut."""
+        key = (low, high, cuttable)
         cached = self._cache.get(key)
         if cached is not None:
             return cached
-        lo = max(low, self.width - self.jitter)
-        hi = min(high, self.width + self.jitter)
-        share = max(0, hi - lo + 1) / (2 * self.jitter + 1)
+        share = self._share(low, high)
+        if cuttable and self.hyphenates:
+            # room for a hyphenated head (3 letters, a hyphen, a space) and it was not cut
+            roomy = self._share(max(low, low + _HEAD), high)
+            share -= self.hyphenates * roomy
         value = math.log(max(share, _FLOOR))
         self._cache[key] = value
         return value
 
-    def full(self, length: int, next_word: int) -> float:
-        """A row of `length` after which its statement goes on with a word of `next_word`."""
-        return self._between(length, length + next_word)
+    def full(self, length: int, next_word: int, *, cuttable: bool = False) -> float:
+        """A row of `length` after which its statement goes on with a word of `next_word`
+        characters (`cuttable`: a long word a hyphenating typesetter would have cut)."""
+        return self._between(length, length + next_word, cuttable)
 
     def last(self, length: int) -> float:
         """A row of `length` that ends its statement, or ends in a cut word."""
