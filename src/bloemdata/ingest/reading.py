@@ -22,7 +22,7 @@ from dataclasses import dataclass
 from bloemdata.ingest.align import Token
 from bloemdata.ingest.wrap import CUTTABLE, Room
 
-BEAM = 24
+BEAM = 16
 TERMINAL = re.compile(r"[.!?…][’”'\")»]*$")
 _BULLET = re.compile(r"^(?:[a-z]\.|[a-z]\)|\d+[.)]|[-•–*])$")
 _RARE, _VERY_RARE, _NEVER = math.log(0.1), math.log(0.01), math.log(1e-4)
@@ -77,15 +77,13 @@ class Reading:
     gains: list[float]  # what each line added to the score
 
 
-class _Line:
+class Line:
     """One line's words, with what a segment of them costs in itself."""
-
-    def span(self, segment: tuple) -> tuple[int, int]:
-        return self.tokens[segment[0]].start, self.tokens[segment[1] - 1].end
 
     def __init__(self, tokens: list[Token], index: int) -> None:
         self.tokens = tokens
         self.index = index
+        self.number = tokens[0].line
         self.kinds = [kind(t.text) for t in tokens]
         self.ends = [ending(t.text) for t in tokens]
         # cost of words i-1, i in one row of one statement: what the cues say of the pair
@@ -97,51 +95,47 @@ class _Line:
             cut = self.ends[i - 1] == "hyphen" and self.kinds[i] != "bullet"
             pair = _VERY_RARE if cut else _CONT[self.ends[i - 1]][inside]
             self.inner.append(self.inner[-1] + pair)
+        self._readings: dict[tuple[int, bool], list[tuple[tuple, tuple | None]]] = {}
 
-    def length(self, i: int, j: int) -> int:
-        return self.tokens[j - 1].end - self.tokens[i].start
+    def segment(self, i: int, j: int) -> tuple:
+        """Words i..j as a row: (start, end, length, what its words cost, how it ends, how it
+        opens, its first word's length, whether a typesetter would cut that word)."""
+        first = self.tokens[i].text
+        start, end = self.tokens[i].start, self.tokens[j - 1].end
+        cuttable = first.isalpha() and first.islower() and len(first) >= CUTTABLE
+        cost = self.inner[j - 1] - self.inner[i]
+        return (start, end, end - start, cost, self.ends[j - 1], self.kinds[i], len(first),
+                cuttable)  # fmt: skip
 
-    def cost(self, i: int, j: int) -> float:
-        return self.inner[j - 1] - self.inner[i]
-
-    def segments(self, room: Room, *, only_right: bool) -> list[tuple[tuple, tuple | None]]:
-        """The ways to read the line: (whole or left segment, right segment or None).
-
-        A segment is (first word, end word, length, what its words cost, how it ends, how it
-        opens, its first word's length); one wider than the widest row is no row.
-        """
-
-        def segment(i: int, j: int) -> tuple:
-            first = self.tokens[i].text
-            cuttable = first.isalpha() and first.islower() and len(first) >= CUTTABLE
-            return (i, j, self.length(i, j), self.cost(i, j), self.ends[j - 1], self.kinds[i],
-                    len(first), cuttable)  # fmt: skip
-
+    def readings(self, room: Room, *, only_right: bool) -> list[tuple[tuple, tuple | None]]:
+        """The ways to read the line: (whole or left segment, right segment or None); a
+        segment wider than the widest row is no row."""
+        key = (room.width + room.jitter, only_right)
+        if key in self._readings:
+            return self._readings[key]
         n = len(self.tokens)
-        whole = segment(0, n)
-        if only_right:
-            return [(whole, None)]
+        whole = self.segment(0, n)
         out: list[tuple[tuple, tuple | None]] = []
-        if room.fits(whole[2]) or n == 1:
+        if only_right or room.fits(whole[2]) or n == 1:
             out.append((whole, None))
-        for cut in range(1, n):
-            left, right = segment(0, cut), segment(cut, n)
+        for cut in range(1, 1 if only_right else n):
+            left, right = self.segment(0, cut), self.segment(cut, n)
             if (room.fits(left[2]) or cut == 1) and (room.fits(right[2]) or cut == n - 1):
                 out.append((left, right))
-        return out or [(whole, None)]  # wider than two rows: not this reading's to explain
+        self._readings[key] = out = out or [(whole, None)]  # wider than two rows: not ours
+        return out
 
 
-def read(lines: list[list[Token]], room: Room, *, heading: bool, beam_width: int = BEAM) -> Reading:
-    """The best reading of `lines` (each a line's tokens) with rows of `room`."""
+def read(lines: list[Line], room: Room, *, heading: bool, beam_width: int = BEAM) -> Reading:
+    """The best reading of `lines` with rows of `room` (`heading`: line 1 starts with one)."""
     counter = itertools.count(1)
     beam: list[tuple[float, Open | None, Open | None, bool, Trail]] = [
         (0.0, None, None, False, None)
     ]
-    for number, tokens in enumerate(lines):
-        line = _Line(tokens, number)
+    for line in lines:
+        number = line.index
         only_right = heading and not number
-        readings = line.segments(room, only_right=only_right)
-        line_no = tokens[0].line
+        readings = line.readings(room, only_right=only_right)
         found: dict[tuple, tuple[float, Open | None, Open | None, bool, Trail]] = {}
 
         def keep(
@@ -157,9 +151,9 @@ def read(lines: list[list[Token]], room: Room, *, heading: bool, beam_width: int
                     for side in ("R",) if only_right else ("R", "L"):
                         statement = right if side == "R" else left
                         for gain, opened, pause in _segment(line, first, room, statement, counter):
-                            row: tuple[Row, ...] = ((opened[0], side, line_no, *line.span(first)),)
+                            row: tuple[Row, ...] = ((opened[0], side, line.number, *first[:2]),)
                             new_left, new_right = (left, opened) if side == "R" else (opened, right)
-                            for now, shift in _shifts(shifted, [pause], joined=False):
+                            for now, shift in _shifts(shifted, (pause,), joined=False):
                                 step = gain + shift
                                 keep(score + step, new_left, new_right, now, (trail, row, step))
                     continue
@@ -167,10 +161,10 @@ def read(lines: list[list[Token]], room: Room, *, heading: bool, beam_width: int
                 for lgain, lopen, lpause in _segment(line, first, room, left, counter):
                     for rgain, ropen, rpause in rights:
                         rows = (
-                            (lopen[0], "L", line_no, *line.span(first)),
-                            (ropen[0], "R", line_no, *line.span(second)),
+                            (lopen[0], "L", line.number, *first[:2]),
+                            (ropen[0], "R", line.number, *second[:2]),
                         )
-                        for now, shift in _shifts(shifted, [lpause, rpause], joined=True):
+                        for now, shift in _shifts(shifted, (lpause, rpause), joined=True):
                             step = lgain + rgain + shift
                             keep(score + step, lopen, ropen, now, (trail, rows, step))
         beam = heapq.nlargest(beam_width, found.values(), key=lambda s: s[0])
@@ -194,7 +188,9 @@ def _close(statement: Open, room: Room) -> float:
     return _CLOSE[statement[2]] + room.last(statement[1])
 
 
-def _shifts(shifted: bool, pauses: list[int | None], *, joined: bool) -> list[tuple[bool, float]]:
+def _shifts(
+    shifted: bool, pauses: tuple[int | None, ...], *, joined: bool
+) -> list[tuple[bool, float]]:
     """Whether the columns' rows are shifted by part of a row after this line, and its cost.
 
     Paragraph spacing may shift a column's rows against the other's, so that their rows are
@@ -216,11 +212,11 @@ def _shifts(shifted: bool, pauses: list[int | None], *, joined: bool) -> list[tu
 
 
 def _segment(
-    line: _Line, segment: tuple, room: Room, statement: Open | None, counter: Iterator[int]
+    line: Line, segment: tuple, room: Room, statement: Open | None, counter: Iterator[int]
 ) -> list[tuple[float, Open, int | None]]:
     """The ways a segment goes on `statement` or starts a new one: (gain, open after, the lines
     since the statement's last row or None for a new one)."""
-    _, _, length, inner, after, opens, first, cuttable = segment
+    length, inner, after, opens, first, cuttable = segment[2:]
     out: list[tuple[float, Open, int | None]] = []
     if statement is not None:
         sid, before, state, bullets, at = statement

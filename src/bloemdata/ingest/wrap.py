@@ -28,7 +28,9 @@ class Room:
     width: int
     jitter: int
     hyphenates: float = 0.0  # how often the typesetter cuts a long word that leaves room
-    _cache: dict[tuple[int, int], float] = field(default_factory=dict, compare=False, repr=False)
+    _cache: dict[tuple[int, int, bool], float] = field(
+        default_factory=dict, compare=False, repr=False
+    )
 
     def _share(self, low: int, high: int) -> float:
         """P(low <= room <= high)."""
