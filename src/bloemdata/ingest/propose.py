@@ -70,8 +70,9 @@ def propose(lines: Sequence[str], page: int, titles: Iterable[tuple[str, str]] =
         by_line.setdefault(token.line, []).append(token)
     body = [Line(by_line[n], index) for index, n in enumerate(sorted(by_line))]
     heading = heading_end > 0 and 1 in by_line
+    rooms = _likely_rooms(body, heading=heading) if body else []
     best = max(
-        (read(body, room, heading=heading) for room in _likely_rooms(body, heading=heading)),
+        (read(body, room, heading=heading) for room in rooms),
         key=lambda reading: reading.score,
         default=None,
     )
@@ -115,8 +116,8 @@ def _likely_rooms(body: list[Line], *, heading: bool) -> list[Room]:
 
 def _rooms(body: list[Line]) -> list[Room]:
     """The column widths worth trying: the widest row is at least the narrowest width that lets
-    every line be read as at most two rows, and at most a line, or twice that width (narrow
-    rows cut short lines in two as well as wide ones do)."""
+    every line be read as at most two rows, and at most a line, twice that width (narrow rows
+    cut short lines in two as well as wide ones do) or a few dozen characters more."""
     need = longest = 0
     for line in body:
         toks = line.tokens
@@ -126,7 +127,7 @@ def _rooms(body: list[Line]) -> list[Room]:
             best = min(best, part)
         need = max(need, best)
         longest = max(longest, toks[-1].end - toks[0].start)
-    top = max(need + _ABOVE, min(longest, 2 * need))
+    top = max(need + _ABOVE, min(longest, 2 * need, need + 2 * _ABOVE))
     # a page whose rows end in cut words was set by a typesetter that cuts long words
     cuts = any(_CUT.search(line.tokens[-1].text) for line in body)
     hyphenates = _HYPHENATES if cuts else 0.0
