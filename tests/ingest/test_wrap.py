@@ -39,3 +39,11 @@ def test_a_hyphenating_typesetter_would_have_cut_a_long_word_that_left_room():
     assert cutting.full(50, CUTTABLE + 4) == plain.full(50, CUTTABLE + 4)
     # a full row leaves no room for a cut: no evidence either way
     assert cutting.full(60, 12, cuttable=True) == plain.full(60, 12)
+
+
+def test_a_cut_word_did_not_fit_whole():
+    room = Room(60, 4)  # rooms 56..64
+    # `signa-` ends a row of 58, `leren` opens the next: `signaleren` needed room 62, so the
+    # row's room was 58..61
+    assert math.isclose(room.cut(58, len("leren")), math.log(4 / 9))
+    assert room.cut(58, 3) < room.cut(58, 5) <= room.last(58)

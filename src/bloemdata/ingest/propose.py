@@ -15,8 +15,8 @@ the rows, as in page 10's proportional font (its full rows hold 46 to 65 charact
 likelihood cannot tell the cuts apart and the line-by-line reader (`greedy`) reads the page.
 
 Measured: 23 of page 10's 24 shipped statements proposed exactly (the greedy reader); on 150
-generated pages of word salad with page 10's geometry (tests/ingest/pages.py) 1,120 of 1,363
-(82%; the line-by-line reader alone: 936, 69%). What bounds the rest: on most pages with an
+generated pages of word salad with page 10's geometry (tests/ingest/pages.py) 1,130 of 1,363
+(83%; the line-by-line reader alone: 936, 69%). What bounds the rest: on most pages with an
 error the true reading is less likely under the model than the one proposed (a full row ending
 a sentence may end its statement or not; a short word fits the cut of a joined line either
 way), so a better search would not find it; see the module `reading`.

@@ -232,8 +232,10 @@ def _segment(
         gain = inner + _CONT[state][opens]
         if opens == "bullet" and state == "ended" and bullets:
             gain -= _CONT[state]["bullet"]
-        if state == "hyphen" or opens == "bullet":  # a bullet starts a row of its own
+        if opens == "bullet":  # a bullet starts a row of its own
             gain += room.last(before)
+        elif state == "hyphen":
+            gain += room.cut(before, first)
         else:
             gain += room.full(before, first, cuttable=cuttable)
         if state == "ended":

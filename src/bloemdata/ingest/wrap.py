@@ -5,10 +5,12 @@ that does not fit opens the next row. In a proportional font the room of a row, 
 characters, is not the column width but varies around it: here it is drawn uniformly from
 `width - jitter .. width + jitter` for each row. So a row of length L that its statement
 continues with a word of length w had room r with L <= r < L + 1 + w (the word and its space
-did not fit); a statement's last row only had L <= r; a row cut by a line-wrap hyphen only had
-L <= r. The probability of a row is the share of the window that satisfies its bound, with a
-small floor so that one odd row (a word longer than a row, a typesetter's choice) does not rule
-a reading out. Log-probabilities throughout.
+did not fit); a statement's last row only had L <= r; a row ending in a word cut by a line-wrap
+hyphen had L <= r < L - 1 + t, t the tail's length (the whole word did not fit); a hyphenating
+typesetter would have cut a long next word that left room. The probability of a row is the
+share of the window that satisfies its bound, with a small floor so that one odd row (a word
+longer than a row, a typesetter's choice) does not rule a reading out. Log-probabilities
+throughout.
 """
 
 from __future__ import annotations
@@ -57,6 +59,11 @@ class Room:
         """A row of `length` after which its statement goes on with a word of `next_word`
         characters (`cuttable`: a long word a hyphenating typesetter would have cut)."""
         return self._between(length, length + next_word, cuttable)
+
+    def cut(self, length: int, tail: int) -> float:
+        """A row of `length` ending in a word cut by a hyphen, whose `tail` opens the next row:
+        the whole word (the head without its hyphen, and the tail) did not fit."""
+        return self._between(length, length - 2 + tail)
 
     def last(self, length: int) -> float:
         """A row of `length` that ends its statement, or ends in a cut word."""
