@@ -15,6 +15,7 @@ from urllib.parse import quote
 
 import pytest
 from datasette.app import Datasette
+from datasette.plugins import pm
 
 from bloemdata.core.package import Package
 from bloemdata.database.build import derived
@@ -258,3 +259,23 @@ def test_the_dataset_json_ld_is_beside_the_database_not_in_the_metadata(
     (home,) = fetch(site, "/")
     (block,) = re.findall(r'<script type="application/ld\+json">(.*?)</script>', home, re.S)
     assert json.loads(block)["distribution"][-1]["name"] == written["distribution"][-1]["name"]
+
+
+def test_cells_are_not_rendered_as_markdown_but_templates_keep_it(
+    site: tuple[Path, dict[str, Any]],
+) -> None:
+    """datasette-render-markdown (a dependency of datasette-dashboards) looked its config up for
+    every cell shown; the site unregisters its render_cell at startup, keeping its template hooks.
+    """
+    fetch(site, f"/{DATABASE_NAME}/statements")  # the server has started
+    cells = {impl.plugin_name for impl in pm.hook.render_cell.get_hookimpls()}
+    assert cells
+    assert not [name for name in cells if "markdown" in name]
+    templates = {impl.plugin_name for impl in pm.hook.extra_template_vars.get_hookimpls()}
+    assert "datasette-render-markdown-templates" in templates
+    (plugin,) = [
+        impl.plugin
+        for impl in pm.hook.extra_template_vars.get_hookimpls()
+        if impl.plugin_name == "datasette-render-markdown-templates"
+    ]
+    assert "render_markdown" in plugin.extra_template_vars()
