@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import asyncio
 import json
+import re
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Any
@@ -14,15 +15,18 @@ from urllib.parse import quote
 
 import pytest
 from datasette.app import Datasette
+from datasette.plugins import pm
 
 from bloemdata.core.package import Package
 from bloemdata.database.build import derived
 from bloemdata.database.derived import ROWID_DESCRIPTION
 from bloemdata.database.layout import DATABASE_NAME, FTS_TABLE
 from bloemdata.site import PLUGINS_DIR, TEMPLATES_DIR
+from bloemdata.site.dataset import dataset
 from bloemdata.site.metadata import (
     DASHBOARD,
     DOWNLOADS_MOUNT,
+    DOWNLOADS_URL,
     LABEL_COLUMNS,
     build_metadata,
 )
@@ -236,3 +240,42 @@ def test_a_default_facet_asked_for_again_is_counted_and_shown_once(
     )
     assert searched["rows"] == search["rows"]
     assert list(searched["facet_results"]) == list(search["facet_results"]) == ["section_id"]
+
+
+def test_the_dataset_json_ld_is_beside_the_database_not_in_the_metadata(
+    site: tuple[Path, dict[str, Any]], package: Package
+) -> None:
+    """Datasette 0.65 deep-copies metadata.json for every permission check: the schema.org
+    Dataset, one entry per release file, is kept in its own file, named by the config."""
+    database, metadata = site
+    config = metadata["plugins"]["bloemdata-site"]
+    assert "dataset" not in config
+    written = json.loads((database.parent / config["dataset_file"]).read_text(encoding="utf-8"))
+    assert written == dataset(package, DOWNLOADS_URL)
+    assert len(written["distribution"]) == 1 + sum(
+        1 for name in package.resource_names if package.resource(name).get("path")
+    )
+    assert "DataDownload" not in json.dumps(metadata)
+    (home,) = fetch(site, "/")
+    (block,) = re.findall(r'<script type="application/ld\+json">(.*?)</script>', home, re.S)
+    assert json.loads(block)["distribution"][-1]["name"] == written["distribution"][-1]["name"]
+
+
+def test_cells_are_not_rendered_as_markdown_but_templates_keep_it(
+    site: tuple[Path, dict[str, Any]],
+) -> None:
+    """datasette-render-markdown (a dependency of datasette-dashboards) looked its config up for
+    every cell shown; the site unregisters its render_cell at startup, keeping its template hooks.
+    """
+    fetch(site, f"/{DATABASE_NAME}/statements")  # the server has started
+    cells = {impl.plugin_name for impl in pm.hook.render_cell.get_hookimpls()}
+    assert cells
+    assert not [name for name in cells if "markdown" in name]
+    templates = {impl.plugin_name for impl in pm.hook.extra_template_vars.get_hookimpls()}
+    assert "datasette-render-markdown-templates" in templates
+    (plugin,) = [
+        impl.plugin
+        for impl in pm.hook.extra_template_vars.get_hookimpls()
+        if impl.plugin_name == "datasette-render-markdown-templates"
+    ]
+    assert "render_markdown" in plugin.extra_template_vars()

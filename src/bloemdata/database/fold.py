@@ -9,6 +9,7 @@ character, so offsets in the folded text are offsets in the original (highlighti
 
 from __future__ import annotations
 
+import re
 import unicodedata
 
 
@@ -25,8 +26,18 @@ class _Folding(dict[int, str]):
 
 
 _FOLDING = _Folding()
+# Only runs of non-ASCII characters are translated: most text is ASCII, and str.translate looks
+# every character up in the table (the index is built from 200k folded cells at 100k statements:
+# 0.45 s of CPU translating whole strings, 0.11 s translating runs).
+_NON_ASCII = re.compile(r"[^\x00-\x7f]+")
+
+
+def _fold_run(match: re.Match[str]) -> str:
+    return match.group().translate(_FOLDING)
 
 
 def fold(text: str | None) -> str | None:
     """`text` without diacritics, one character for one (`ideeën` -> `ideeen`, `ß` stays)."""
-    return None if text is None else text.translate(_FOLDING)
+    if text is None or text.isascii():
+        return text
+    return _NON_ASCII.sub(_fold_run, text)

@@ -2,13 +2,17 @@
 (JSON-LD), robots.txt (datasette-block-robots, rules from metadata.json) names the sitemap, and
 `/sitemap.xml` lists the pages worth indexing. URLs are made absolute for the host serving the
 request (Datasette's `absolute_url`, which honours the `force_https_urls` setting behind a proxy).
-Config: metadata.json `plugins.bloemdata-site` `dataset` and `sitemap`, by bloemdata.site.metadata.
+Config: metadata.json `plugins.bloemdata-site` `dataset_file` (the JSON-LD file, in the database's
+folder: kept out of metadata.json, which Datasette deep-copies several times per request) and
+`sitemap`, by bloemdata.site.metadata.
 """
 
 from __future__ import annotations
 
 import copy
+import functools
 import json
+from pathlib import Path
 from typing import Any
 from xml.sax.saxutils import escape
 
@@ -16,6 +20,7 @@ from datasette import Response, hookimpl
 from markupsafe import Markup
 
 PLUGIN = "bloemdata-site"
+DATABASE = "bloemdata"
 SITEMAP_PATH = "/sitemap.xml"
 
 
@@ -23,9 +28,35 @@ def _config(datasette: Any) -> dict[str, Any]:
     return datasette.plugin_config(PLUGIN) or {}
 
 
+def dataset(datasette: Any) -> dict[str, Any] | None:
+    """The Dataset (site-relative URLs) from the file the config names, beside the database."""
+    name = _config(datasette).get("dataset_file")
+    if not isinstance(name, str) or Path(name).name != name:  # a plain file name, nothing else
+        return None
+    database = datasette.databases.get(DATABASE)
+    if database is None or not database.path:
+        return None
+    path = Path(database.path).parent / name
+    try:
+        stat = path.stat()
+    except OSError:
+        return None
+    return _read(str(path), stat.st_mtime_ns, stat.st_size)
+
+
+@functools.lru_cache(maxsize=4)
+def _read(path: str, mtime_ns: int, size: int) -> dict[str, Any] | None:  # noqa: ARG001 - cache key
+    """The parsed file, once per version of it (the database is served immutable)."""
+    try:
+        data = json.loads(Path(path).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None
+    return data if isinstance(data, dict) else None
+
+
 def json_ld(datasette: Any, request: Any) -> Markup | None:
     """The Dataset as a `<script type="application/ld+json">` body, safe inside HTML."""
-    data = copy.deepcopy(_config(datasette).get("dataset"))
+    data = copy.deepcopy(dataset(datasette))
     if not data:
         return None
     data["url"] = datasette.absolute_url(request, "/")

@@ -45,11 +45,18 @@ class _Folding(dict[int, str]):
 
 
 _FOLDING = _Folding()
+_NON_ASCII = re.compile(r"[^\x00-\x7f]+")  # only these runs are looked up (most text is ASCII)
+
+
+def _fold_run(match: re.Match[str]) -> str:
+    return match.group().translate(_FOLDING)
 
 
 def fold(text: str | None) -> str | None:
     """`text` without diacritics, one character for one (`ideeën` -> `ideeen`, `ß` stays)."""
-    return None if text is None else text.translate(_FOLDING)
+    if text is None or text.isascii():
+        return text
+    return _NON_ASCII.sub(_fold_run, text)
 
 
 def terms(query: str) -> list[str]:
