@@ -60,6 +60,16 @@ def test_the_deployment_holds_what_serving_needs(deployment: Path) -> None:
     assert not list(deployment.parent.glob(".deploy-*"))  # the staging folder is gone
 
 
+def test_the_operator_readme_names_every_file_it_ships(deployment: Path) -> None:
+    """A file added to the deployment and not to its README leaves the operator guessing."""
+    readme = (deployment / "README.md").read_text(encoding="utf-8")
+    files = readme.split("## Files", 1)[1]
+    for entry in deployment.iterdir():
+        name = f"{entry.name}/" if entry.is_dir() else entry.name
+        if name != "README.md":
+            assert f"`{name}`" in files, name
+
+
 def test_sha256sums_lists_and_matches_every_file(deployment: Path) -> None:
     lines = (deployment / SUMS).read_text(encoding="utf-8").splitlines()
     listed = {}

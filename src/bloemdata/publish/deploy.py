@@ -1,7 +1,8 @@
 """A self-contained deployment of the public Datasette instance: `bloemdata publish DIR`.
 
 DIR holds what a server needs and nothing of the machine that built it (every path in it is
-relative): the database (served `--immutable`), metadata.json, inspect.json, the templates and
+relative): the database (served `--immutable`), metadata.json, inspect.json, the schema.org
+Dataset (`dataset.jsonld`, the home page's JSON-LD), the templates and
 plugins, the downloads, `requirements.txt` (Datasette and its plugins only, locked with hashes
 from uv.lock's `serve` group: not bloemdata, polars, Pandera or frictionless), `start.sh` (the
 same `datasette serve` options as `bloemdata serve`; HOST and PORT choose the bind), a
@@ -24,6 +25,7 @@ from bloemdata.core.errors import BloemdataError
 from bloemdata.core.package import Package
 from bloemdata.database.layout import DATABASE_NAME
 from bloemdata.site import PLUGINS_DIR, TEMPLATES_DIR
+from bloemdata.site.metadata import DATASET_FILE
 from bloemdata.site.serve import SETTINGS, Site, prepare, serve_options
 from bloemdata.versions.doi import NO_DOI, concept_doi
 
@@ -232,7 +234,8 @@ absolute URLs of the sitemap, robots.txt and the dataset description say `https`
 
 ## Files
 
-`{DATABASE_NAME}.db`, `metadata.json`, `inspect.json`, `{TEMPLATES}/`, `{PLUGINS}/`, `downloads/`
+`{DATABASE_NAME}.db`, `metadata.json`, `inspect.json`, `{DATASET_FILE}` (the home page's schema.org
+JSON-LD), `{TEMPLATES}/`, `{PLUGINS}/`, `downloads/`
 (served at `/downloads/`), `{REQUIREMENTS}`, `{START}`, `{DOCKERFILE}`, this README and `{SUMS}`
 (`sha256sum -c {SUMS}` checks them).
 """
