@@ -12,20 +12,15 @@ from __future__ import annotations
 import json
 from collections.abc import Callable
 from dataclasses import dataclass
-from functools import partial
 from typing import Any
 
-import pandera.polars as pa
 import polars as pl
-from pandera.api.checks import Check
-from pandera.api.polars.types import PolarsData
-from pandera.errors import SchemaErrors
-from pandera.extensions import register_check_method
 
 from bloemdata.core import cast
 from bloemdata.core.schema import Field, TableSchema
 from bloemdata.validation.checks import table as t
 from bloemdata.validation.checks.text import TEXT_RULES, broken, context, suspect
+from bloemdata.validation.pandera_polars import Check, PolarsData, SchemaErrors, pa, register
 from bloemdata.validation.registry import RULES, Rule, excerpt, first
 from bloemdata.validation.report import Problem
 
@@ -36,19 +31,6 @@ from bloemdata.validation.report import Problem
 # failing cells only. Empty cells pass (`required` is Pandera's own `nullable`).
 
 CHECK_NAME = "field_constraints"
-STATISTICS = [
-    "kind",
-    "true_values",
-    "false_values",
-    "pattern",
-    "min_length",
-    "max_length",
-    "enum",
-    "categories",
-    "minimum",
-    "maximum",
-    "text",
-]
 
 
 @dataclass(frozen=True)
@@ -112,31 +94,7 @@ def _passes(col: pl.Expr, ok: pl.Expr) -> pl.Expr:
     return (col.is_null() | ok).fill_null(value=False)
 
 
-def _register(statistics: list[str]) -> Callable[[Callable], Callable]:
-    """Register a check function as a `Check.<name>` method."""
-
-    def decorator(fn: Callable) -> Callable:
-        if fn.__name__ in Check.REGISTERED_CUSTOM_CHECKS:
-            return fn
-        try:
-            register_check_method(fn, statistics=statistics)
-        except (ModuleNotFoundError, TypeError):
-            # pandera 0.35's register_check_method imports its pandas strategies even for the
-            # polars backend (pandera#2387-like); without pandas that fails, and with pandas (the
-            # test group has it, for the README's snippets) it refuses statistics taken as
-            # **params (TypeError). Either way, register the method the way
-            # register_check_method itself finally does.
-            Check.REGISTERED_CUSTOM_CHECKS[fn.__name__] = partial(_check_method, fn)
-        return fn
-
-    return decorator
-
-
-def _check_method(fn: Callable, **statistics: Any) -> Check:
-    return Check(partial(fn, **statistics), name=fn.__name__, statistics=statistics)
-
-
-@_register(STATISTICS)
+@register
 def field_constraints(data: PolarsData, **params: Any) -> pl.LazyFrame:
     """Type, pattern, lengths, enum, categories, range and (string fields) text hygiene at once.
 
@@ -166,7 +124,7 @@ def field_constraints(data: PolarsData, **params: Any) -> pl.LazyFrame:
 PRIMARY_KEY_CHECK = "primary_key_unique"
 
 
-@_register(["keys"])
+@register
 def primary_key_unique(data: PolarsData, *, keys: list[str]) -> pl.LazyFrame:
     """False on each row that repeats an earlier row's primary key (the first copy passes).
 
