@@ -9,7 +9,13 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from bloemdata.validation.checks.text import TEXT_RULES, broken, suspect
+from bloemdata.validation.checks.text import (
+    TEXT_RULES,
+    broken,
+    broken_at_once,
+    broken_by_filters,
+    suspect,
+)
 from bloemdata.validation.validate import validate
 
 BY_ID = {t.rule.id: t for t in TEXT_RULES}
@@ -130,6 +136,15 @@ def test_a_rule_breaks_only_where_its_maybe_matches(values):
         rest = frame.filter(pl.col("v").str.contains(text_rule.maybe).not_())
         bad = rest.select(text_rule.bad(pl.col("v")).fill_null(value=False).alias("v"))
         assert not bad["v"].any(), (text_rule.rule.id, rest.filter(bad["v"]))
+
+
+@given(st.lists(st.text(st.sampled_from(_ALPHABET), max_size=12), max_size=40))
+def test_broken_in_one_query_finds_what_the_filters_find(values):
+    cells = pl.DataFrame(
+        {"row": range(len(values)), "v": values}, schema={"row": pl.UInt32, "v": pl.String}
+    )
+    at_once = broken_at_once(cells, pl.col("v"))
+    assert at_once.equals(broken_by_filters(cells, pl.col("v")))
 
 
 def test_broken_names_each_rule_a_cell_breaks():

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable
+from contextvars import ContextVar
 from dataclasses import dataclass
 from typing import Any
 
@@ -98,27 +99,82 @@ def _passes(col: pl.Expr, ok: pl.Expr) -> pl.Expr:
 def field_constraints(data: PolarsData, **params: Any) -> pl.LazyFrame:
     """Type, pattern, lengths, enum, categories, range and (string fields) text hygiene at once.
 
-    The text rules run only on the cells `text.suspect` flags, which are gathered in the same
-    pass as the constraints: polars would evaluate every rule on every row inside a `when`.
+    Inside `validate_frame` the result was computed already, with every other field of the
+    table in one pass (`evaluate_fields`); otherwise the field is evaluated here on its own.
     """
-    col = pl.col(data.key)
-    checks = [_passes(col, part.ok(col, params)) for part in _parts(params)]
-    ok = pl.all_horizontal(checks) if checks else pl.repeat(value=True, n=pl.len())
-    if not params.get("text"):
+    done = _EVALUATED.get()
+    if done is not None and (passed := done.get(_key(data.key, params))) is not None:
+        return passed.alias(data.key).to_frame().lazy()
+    ok, flagged = _field_exprs(data.key, params)
+    if flagged is None:
         return data.lazyframe.select(ok.alias(data.key))
     cells = data.lazyframe.select(
-        col, ok.alias("__ok"), suspect(col).fill_null(value=False).alias("__suspect")
+        pl.col(data.key), ok.alias("__ok"), flagged.alias("__suspect")
     ).collect()
-    suspects = cells.select(pl.int_range(pl.len(), dtype=pl.UInt32).alias("row"), col).filter(
-        cells["__suspect"]
-    )
-    passed = cells.select(pl.col("__ok").alias(data.key))
-    bad = broken(suspects, data.key)["row"]
-    if bad.len():
-        passed = passed.with_columns(
-            pl.col(data.key) & pl.int_range(pl.len(), dtype=pl.UInt32).is_in(bad.implode()).not_()
-        )
-    return passed.lazy()
+    return _text_rules(cells[data.key], cells["__ok"], cells["__suspect"]).to_frame().lazy()
+
+
+def _field_exprs(name: str, params: dict[str, Any]) -> tuple[pl.Expr, pl.Expr | None]:
+    """Where a field's cells pass its constraints; for a string field also where a cell may
+    break a text rule (`text.suspect`), gathered in the same pass: polars would evaluate every
+    text rule on every row inside a `when`."""
+    col = pl.col(name)
+    checks = [_passes(col, part.ok(col, params)) for part in _parts(params)]
+    ok = pl.all_horizontal(checks) if checks else pl.repeat(value=True, n=pl.len())
+    return ok, suspect(col).fill_null(value=False) if params.get("text") else None
+
+
+def _text_rules(values: pl.Series, ok: pl.Series, flagged: pl.Series) -> pl.Series:
+    """`ok`, and false where a flagged cell breaks a text rule (the rules run on those only)."""
+    passed = ok.alias(values.name)
+    if not flagged.any():  # the common case: no cell for the text rules to look at
+        return passed
+    rows = pl.int_range(pl.len(), dtype=pl.UInt32)
+    cells = values.to_frame().select(rows.alias("row"), pl.col(values.name)).filter(flagged)
+    bad = broken(cells, values.name)["row"]
+    if not bad.len():
+        return passed
+    return passed.to_frame().select(pl.col(values.name) & rows.is_in(bad.implode()).not_())[
+        values.name
+    ]
+
+
+# field -> its `field_constraints` result, while `validate_frame` has Pandera validate a table
+_EVALUATED: ContextVar[dict[str, pl.Series] | None] = ContextVar("evaluated", default=None)
+
+
+def _key(name: str, params: dict[str, Any]) -> str:
+    return json.dumps([name, params], sort_keys=True, default=str)
+
+
+def evaluate_fields(raw: pl.DataFrame, schema: pa.DataFrameSchema) -> dict[str, pl.Series]:
+    """The `field_constraints` checks of every column of `schema`, evaluated in one `select`.
+
+    Pandera runs a check per column, each its own query, one after the other; one query of all
+    the fields' expressions lets polars evaluate the columns side by side (on every core) and
+    spares a query per column. Keyed by field and statistics, for `field_constraints` to take.
+    """
+    fields: list[tuple[str, str, bool]] = []
+    exprs: list[pl.Expr] = []
+    for name, column in schema.columns.items():
+        for check in column.checks:
+            if check.name != CHECK_NAME or name not in raw.columns:
+                continue
+            ok, flagged = _field_exprs(name, check.statistics)
+            exprs.append(ok.alias(f"ok{len(fields)}"))
+            if flagged is not None:
+                exprs.append(flagged.alias(f"suspect{len(fields)}"))
+            fields.append((name, _key(name, check.statistics), flagged is not None))
+    if not exprs:
+        return {}
+    cells = raw.select(exprs)
+    evaluated = {}
+    for i, (name, key, text) in enumerate(fields):
+        ok = cells[f"ok{i}"]
+        if ok.len() != raw.height:  # a field with no constraint: a single `True`
+            ok = pl.repeat(value=True, n=raw.height, eager=True)
+        evaluated[key] = _text_rules(raw[name], ok, cells[f"suspect{i}"]) if text else ok
+    return evaluated
 
 
 PRIMARY_KEY_CHECK = "primary_key_unique"
@@ -196,10 +252,14 @@ def to_pandera(schema: TableSchema, name: str = "") -> pa.DataFrameSchema:
 def validate_frame(raw: pl.DataFrame, schema: TableSchema, resource: str) -> list[Problem]:
     """Every failure of an all-strings table against its schema, as problems (lazy: all at once)."""
     refused = t.pattern_problems(resource, schema)
+    generated = to_pandera(schema, resource)
+    token = _EVALUATED.set(evaluate_fields(raw, generated))
     try:
-        to_pandera(schema, resource).validate(raw, lazy=True)
+        generated.validate(raw, lazy=True)
     except SchemaErrors as exc:
         return refused + failures_to_problems(exc.failure_cases, schema, resource)
+    finally:
+        _EVALUATED.reset(token)
     return refused
 
 

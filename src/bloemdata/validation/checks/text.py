@@ -63,11 +63,41 @@ def broken(cells: pl.DataFrame, column: str) -> pl.DataFrame:
     lazy query would merge the two filters into one predicate and evaluate `bad` everywhere.
     """
     col = pl.col(column)
+    return broken_at_once(cells, col) if cells.height <= FEW else broken_by_filters(cells, col)
+
+
+FEW = 10_000  # cells that `broken` checks in one query: each rule's two filters cost more
+
+
+def broken_by_filters(cells: pl.DataFrame, col: pl.Expr) -> pl.DataFrame:
+    """`broken` rule by rule: `bad` only on the cells that `maybe` lets through."""
     parts = [
         (cells if r.maybe is None else cells.filter(col.str.contains(r.maybe))).filter(r.bad(col))
         for r in TEXT_RULES
     ]
     return pl.concat(parts)
+
+
+def broken_at_once(cells: pl.DataFrame, col: pl.Expr) -> pl.DataFrame:
+    """`broken` as one query: every rule on every cell (`maybe` and `bad`, as the filters), the
+    same rows in the same order."""
+    names = [f"__rule{i:03d}" for i in range(len(TEXT_RULES))]
+    flags = [
+        (r.bad(col) if r.maybe is None else col.str.contains(r.maybe) & r.bad(col))
+        .fill_null(value=False)
+        .alias(name)
+        for name, r in zip(names, TEXT_RULES, strict=True)
+    ]
+    return (
+        cells.lazy()
+        .with_row_index("__cell")
+        .with_columns(flags)
+        .unpivot(on=names, index=["__cell", *cells.columns])
+        .filter(pl.col("value"))
+        .sort("variable", "__cell")  # rule by rule, cells in order: as the filters give them
+        .select(cells.columns)
+        .collect()
+    )
 
 
 @dataclass(frozen=True)
