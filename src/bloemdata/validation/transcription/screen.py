@@ -167,7 +167,9 @@ def _odd_statements(frag: pl.DataFrame) -> set[int]:
     hyphen = (pl.col("join") == "~").fill_null(value=False)
     starts_line = pl.col("start") <= pl.col("lead")  # nothing but space before the fragment
     ends_line = pl.col("end") >= pl.col("length") - pl.col("trail")
-    checked = frag.with_columns(
+    # lazy: common subexpression elimination slices each piece once (eager, polars sliced it
+    # for every use)
+    checked = frag.lazy().with_columns(
         (
             pl.col("line_text").is_null()
             | (pl.col("end") <= pl.col("start"))
@@ -206,8 +208,8 @@ def _odd_statements(frag: pl.DataFrame) -> set[int]:
             | (text.str.slice(pl.col("at"), size) != pl.col("piece"))
             | (pl.col("last") & (pl.col("at") + size != text.str.len_chars()))
         ).fill_null(value=True)
-    )
-    return set(odd["row"].to_list())
+    ).select("row")
+    return set(odd.collect()["row"].to_list())
 
 
 def _odd_pages(
