@@ -31,6 +31,7 @@ class Package:
     _by_name: dict[str, dict[str, Any]] = field(default_factory=dict, init=False, repr=False)
     _indexed: tuple[int, int] = field(default=(0, -1), init=False, repr=False)
     _paths: dict[tuple[str, str], Path] = field(default_factory=dict, init=False, repr=False)
+    _resolved_root: Path | None = field(default=None, init=False, repr=False)
     # one message per JSON file with a key repeated in an object (a warning of `validate`)
     repeated_keys: list[str] = field(default_factory=list, compare=False, repr=False)
 
@@ -103,7 +104,9 @@ class Package:
             raise ResourceError(f"resource {name!r} has no single 'path'")
         key = (name, path)
         if key not in self._paths:
-            self._paths[key] = _inside(self.root, path)
+            if self._resolved_root is None:  # once, not once per path (1,000 pages at 1M)
+                self._resolved_root = self.root.resolve()
+            self._paths[key] = _inside(self.root, path, self._resolved_root)
         return self._paths[key]
 
     def rows(self, name: str) -> list[dict[str, str]]:
@@ -224,11 +227,13 @@ def package_file(root: Path, relative: str) -> Path | None:
     return path
 
 
-def _inside(root: Path, relative: str) -> Path:
-    """Resolve a descriptor path, refusing absolute paths and escapes from the package folder."""
+def _inside(root: Path, relative: str, resolved_root: Path | None = None) -> Path:
+    """Resolve a descriptor path, refusing absolute paths and escapes from the package folder
+    (`resolved_root`: `root.resolve()`, when the caller has it already)."""
     if not isinstance(relative, str) or "\x00" in relative:
         raise DescriptorError(f"path {str(relative)[:200]!r} is not a usable file path")
     candidate = (root / relative).resolve()
-    if Path(relative).is_absolute() or not candidate.is_relative_to(root.resolve()):
+    inside = root.resolve() if resolved_root is None else resolved_root
+    if Path(relative).is_absolute() or not candidate.is_relative_to(inside):
         raise DescriptorError(f"path {relative!r} leaves the package folder")
     return root / relative
