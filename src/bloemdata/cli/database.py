@@ -7,10 +7,7 @@ from pathlib import Path
 import click
 
 from bloemdata.cli.options import PACKAGE_OPTION
-from bloemdata.database.build import build
-from bloemdata.database.defaults import DOWNLOAD_WRITERS, EXTRA_TABLES
 from bloemdata.database.layout import DEFAULT_OUTPUT
-from bloemdata.site import serve as serving
 
 
 @click.command(name="build")
@@ -37,6 +34,10 @@ def build_command(package_path: Path, output: Path, exports: bool) -> None:
 
     Example: bloemdata build --output dist/bloemdata.db
     """
+    # imported here, as in every command: the build, its writers and the site are not light
+    from bloemdata.database.build import build  # noqa: PLC0415
+    from bloemdata.database.defaults import DOWNLOAD_WRITERS, EXTRA_TABLES  # noqa: PLC0415
+
     writers = DOWNLOAD_WRITERS if exports else ()
     result = build(package_path, output, tables=EXTRA_TABLES, writers=writers)
     rows = ", ".join(f"{name} {count}" for name, count in result.tables.items())
@@ -66,6 +67,8 @@ def serve_command(package_path: Path, host: str, port: int, database: Path, no_b
 
     Example: bloemdata serve --port 8001
     """
+    from bloemdata.site import serve as serving  # noqa: PLC0415 - as in build_command
+
     site = serving.prepare(package_path, database, rebuild=not no_build)
     click.echo(f"Serving {site.database} at http://{host}:{port}/ (Ctrl-C stops)", err=True)
     serving.run(serving.datasette_args(site, host, port))

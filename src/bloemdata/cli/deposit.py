@@ -9,7 +9,6 @@ import click
 from bloemdata.cli.exits import COULD_NOT_RUN, INVALID, fail
 from bloemdata.cli.options import PACKAGE_OPTION
 from bloemdata.core.package import Package, write_descriptor
-from bloemdata.publish import zenodo
 from bloemdata.versions.changelog import write_generated
 from bloemdata.versions.doi import DOI_URL, NO_DOI, concept_doi, with_doi
 from bloemdata.versions.history import load_history
@@ -25,6 +24,9 @@ def deposit_command(package_path: Path, check: bool) -> None:
 
     Example: bloemdata deposit --check
     """
+    # imported here: its YAML parser takes a tenth of a second, which every other command paid
+    from bloemdata.publish import zenodo  # noqa: PLC0415
+
     root = Package.load(package_path).root
     path = root / zenodo.ZENODO
     text = zenodo.render(root)
@@ -49,6 +51,8 @@ def doi_command(doi: str | None, package_path: Path) -> None:
 
     Example: bloemdata doi 10.5281/zenodo.1234567
     """
+    from bloemdata.publish import zenodo  # noqa: PLC0415 - as in deposit_command
+
     package = Package.load(package_path)
     if doi is None:
         current = concept_doi(package.descriptor)

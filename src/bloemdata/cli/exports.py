@@ -10,7 +10,7 @@ import click
 from bloemdata.cli.exits import fail
 from bloemdata.cli.options import PACKAGE_OPTION
 from bloemdata.core.package import Package
-from bloemdata.exports import FORMATS, sheet, write_all
+from bloemdata.exports import FORMATS, write_all
 from bloemdata.exports import write as write_export
 
 CODER_ID = re.compile(r"^[a-z]+-[0-9]+$")
@@ -45,6 +45,9 @@ def export_command(
     """
     package = Package.load(package_path)
     if format_name == "sheet":
+        # imported here: xlsxwriter takes a quarter of a second, which every other command paid
+        from bloemdata.exports import sheet  # noqa: PLC0415
+
         if not coder_id or not CODER_ID.match(coder_id):
             fail("export sheet needs --coder CODER_ID: a role and a number, e.g. reviewer-1", 2)
         output.mkdir(parents=True, exist_ok=True)

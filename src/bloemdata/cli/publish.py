@@ -7,7 +7,6 @@ from pathlib import Path
 import click
 
 from bloemdata.cli.options import PACKAGE_OPTION
-from bloemdata.publish.deploy import publish
 
 
 @click.command(name="publish")
@@ -30,6 +29,9 @@ def publish_command(directory: Path, package_path: Path, project: Path | None) -
 
     Example: bloemdata publish dist/deploy
     """
+    # imported here: the deployment loads the site (Datasette's settings, YAML), not light
+    from bloemdata.publish.deploy import publish  # noqa: PLC0415
+
     deployment = publish(package_path, directory, project)
     click.echo(
         f"Wrote {deployment.path}/ ({len(deployment.files)} files, version "
