@@ -168,12 +168,12 @@ def evaluate_fields(raw: pl.DataFrame, schema: pa.DataFrameSchema) -> dict[str, 
     if not exprs:
         return {}
     cells = raw.select(exprs)
-    evaluated = {}
+    evaluated: dict[str, pl.Series] = {}
     for i, (name, key, text) in enumerate(fields):
-        ok = cells[f"ok{i}"]
-        if ok.len() != raw.height:  # a field with no constraint: a single `True`
-            ok = pl.repeat(value=True, n=raw.height, eager=True)
-        evaluated[key] = _text_rules(raw[name], ok, cells[f"suspect{i}"]) if text else ok
+        passed = cells[f"ok{i}"]
+        if passed.len() != raw.height:  # a field with no constraint: a single `True`
+            passed = pl.repeat(value=True, n=raw.height, eager=True)
+        evaluated[key] = _text_rules(raw[name], passed, cells[f"suspect{i}"]) if text else passed
     return evaluated
 
 
