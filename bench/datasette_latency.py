@@ -17,6 +17,7 @@ stime of the Datasette process, from /proc on Linux): on a shared machine the wa
 measures the neighbours, the CPU time what a page costs.
 
 Example: python -m bench.datasette_latency --package . --requests 50
+(or, serving an already built site: --package PKG --site /tmp/bloemdata-bench/work/1M)
 """
 
 from __future__ import annotations
@@ -34,7 +35,9 @@ import httpx
 
 from bloemdata.core.package import Package
 from bloemdata.site.metadata import DASHBOARD, dashboard
-from bloemdata.site.serve import prepare, running_process
+from bloemdata.database.layout import DATABASE_NAME
+from bloemdata.site import PLUGINS_DIR
+from bloemdata.site.serve import Site, prepare, running_process
 
 
 def page_sets(package: Package) -> dict[str, list[str]]:
@@ -97,12 +100,27 @@ def main() -> None:
     parser.add_argument("--package", type=Path, default=Path())
     parser.add_argument("--requests", type=int, default=50)
     parser.add_argument("--output", type=Path, default=Path("bench-results/datasette_latency.json"))
+    parser.add_argument(
+        "--site",
+        type=Path,
+        help="a folder already prepared for `datasette serve` (bloemdata.db, metadata.json, "
+        "inspect.json, e.g. a bench run's work/1M): served as it is, read only, nothing built",
+    )
+    parser.add_argument(
+        "--plugins",
+        type=Path,
+        default=PLUGINS_DIR,
+        help="another plugins folder (a copy of an earlier version), for a before/after",
+    )
     args = parser.parse_args()
     package = Package.load(args.package)
     with tempfile.TemporaryDirectory() as tmp:
-        site = prepare(args.package, Path(tmp) / "bloemdata.db")
+        if args.site:
+            site = Site.at(args.site / f"{DATABASE_NAME}.db")
+        else:
+            site = prepare(args.package, Path(tmp) / f"{DATABASE_NAME}.db")
         statements = len(package.rows("statements"))
-        with running_process(site) as (url, process):
+        with running_process(site, plugins=args.plugins) as (url, process):
             pages = {**page_sets(package), **CANNED_SEARCH}
             summary = measure(url, pages, args.requests, process.pid)
     print(f"Datasette latency, {statements} statements, {args.requests} requests per page kind")
