@@ -34,9 +34,9 @@ from urllib.parse import quote
 import httpx
 
 from bloemdata.core.package import Package
-from bloemdata.site.metadata import DASHBOARD, dashboard
 from bloemdata.database.layout import DATABASE_NAME
 from bloemdata.site import PLUGINS_DIR
+from bloemdata.site.metadata import DASHBOARD, dashboard
 from bloemdata.site.serve import Site, prepare, running_process
 
 
