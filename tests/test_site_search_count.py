@@ -100,7 +100,9 @@ def test_the_synthetic_package_has_searches_on_both_sides_of_the_limit(site: Sit
 
 
 @pytest.mark.parametrize("term", TERMS)
-@pytest.mark.parametrize("where", ["", "&column=left", "&position__gte=3"])
+@pytest.mark.parametrize(
+    "where", ["", "&column=left", "&position__gte=3", "&_sort_desc=statement_id", "&_sort=page"]
+)
 def test_same_rows_pages_and_facets_as_without_the_plugin(
     servers: tuple[str, str], site: Site, term: str, where: str
 ) -> None:
@@ -169,8 +171,25 @@ def test_only_the_count_of_a_searched_table_is_rewritten() -> None:
     )
     for text in (
         "select count(*) from statements ",
+        sql("select statement_id from statements where {search} order by statement_id limit 101"),
         'select count(*) from statements where "page" >= :p0 ',
         sql("select count(*) from (select * from statements where {search} )"),
-        sql("select statement_id from statements where {search} order by statement_id limit 101"),
     ):
         assert search_count.capped_count_sql(text) is None, text
+
+
+def test_only_a_search_s_first_page_by_the_key_is_read_along_the_key() -> None:
+    keys = {"statements": "statement_id"}
+    first = sql(
+        "select statement_id, [column] from statements where {search} order by statement_id"
+    )
+    for page in (f"{first} limit 101", f"{first} desc limit 101"):
+        rewritten = search_count.keyed_rows_sql(page, keys)
+        assert rewritten is not None
+        assert rewritten[0] == page.replace(" where rowid in ", " where +rowid in ", 1)
+    plain = "select statement_id from statements where {search} "
+    by_page = sql(plain + "order by page limit 101")
+    filtered = sql(plain + "and page = :p0 order by statement_id limit 101")
+    assert search_count.keyed_rows_sql(by_page, keys) is None  # no index walks by page
+    assert search_count.keyed_rows_sql(filtered, keys) is None  # the search alone only
+    assert search_count.keyed_rows_sql(sql(plain + "order by statement_id limit 101"), {}) is None

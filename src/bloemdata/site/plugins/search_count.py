@@ -12,6 +12,13 @@ When the search is the only condition the capped count reads the full-text index
 are the table's rowids: an external-content index of the table, built from it), ~3 ms at 1M;
 with other filters it also stops after COUNT_LIMIT + 1 rows of the table.
 
+The first page of a search sorted by the table's key (the default `statement_id`) is read along
+the key's index when more than COUNT_LIMIT rows match (the same SQL with `+rowid`, see
+`keyed_rows_sql`): SQLite stops after the page's rows instead of looking up and sorting every
+match (at 1M, `uitbuiting`: ~75 instead of ~180 ms of CPU). With few matches the plan stays,
+since walking the whole index would cost more. The count asked for that choice is the page's
+count: it runs once.
+
 Hooks: `startup` (wraps the database's `execute`: the count query of a searched table page has no
 hook of its own in 0.65), `asgi_wrapper` (a per-request note that the count was cut) and
 `extra_template_vars` (`bloemdata_more_than` and `bloemdata_count_heading` for
@@ -41,7 +48,15 @@ COUNT_SQL = re.compile(
     r"select count\(\*\) from (?P<table>\w+|\[[^\]]+\]) where (?P<where>.+) ", re.S
 )
 
-_cut: ContextVar[dict[str, int] | None] = ContextVar("bloemdata_count_cut", default=None)
+# The first page of a searched table (datasette/views/table.py: `sql`), sorted by a column.
+ROWS_SQL = re.compile(
+    r"select (?P<columns>.+?) from (?P<table>\w+|\[[^\]]+\]) where (?P<where>.+) "
+    r"order by (?P<order>\w+)(?: desc)? limit \d+",
+    re.S,
+)
+
+# Per request: "more_than" when the count was cut, and the capped counts run (by SQL and params).
+_cut: ContextVar[dict[str, Any] | None] = ContextVar("bloemdata_count_cut", default=None)
 
 
 def capped_count_sql(sql: str, limit: int = COUNT_LIMIT) -> str | None:
@@ -56,24 +71,68 @@ def capped_count_sql(sql: str, limit: int = COUNT_LIMIT) -> str | None:
         return None
     # Pieces of Datasette's own count query, rearranged: nothing here comes from the request.
     if search.group() == where:  # the search alone: its matches are the index's rows
-        fts, match = search.group("fts"), search.group("match")
-        return f"select count(*) from (select rowid from {fts} where {fts} match {match} limit {limit + 1})"  # noqa: E501, S608
+        return index_count_sql(search, limit)
     table = count.group("table")
     return f"select count(*) from (select 1 from {table} where {where} limit {limit + 1})"  # noqa: S608
+
+
+def index_count_sql(search: re.Match[str], limit: int) -> str:
+    """The count of a search's matches in its full-text index, stopping after `limit` + 1."""
+    fts, match = search.group("fts"), search.group("match")
+    return f"select count(*) from (select rowid from {fts} where {fts} match {match} limit {limit + 1})"  # noqa: E501, S608
+
+
+def keyed_rows_sql(sql: str, keys: dict[str, str]) -> tuple[str, re.Match[str]] | None:
+    """The first page of a table searched and sorted by its key (`keys`: table -> key column),
+    with the search's rowid test kept off the rowid index (`+rowid`), and the search clause; None
+    for any other query.
+
+    SQLite then walks the key's index in order and stops at the page's end, instead of looking
+    up and sorting every match: worth it when many rows match. The same rows: a unary `+`
+    changes no value, only the plan."""
+    rows = ROWS_SQL.fullmatch(sql)
+    if rows is None or keys.get(rows.group("table")) != rows.group("order"):
+        return None
+    search = SEARCH_CLAUSE.fullmatch(rows.group("where"))
+    if search is None:
+        return None
+    return sql.replace(search.group(), "+" + search.group(), 1), search
 
 
 Execute = Callable[..., Awaitable[Any]]
 
 
-def capping(execute: Execute, limit: int = COUNT_LIMIT) -> Execute:
+def capping(
+    execute: Execute, keys: dict[str, str] | None = None, limit: int = COUNT_LIMIT
+) -> Execute:
     """`execute` with a searched table's count cut at `limit`: above it the count is interrupted
-    (Datasette then shows no count, as after its time limit) and the request notes `limit`."""
+    (Datasette then shows no count, as after its time limit) and the request notes `limit`.
+
+    The first page of a search sorted by the table's key (`keys`) is read along the key's index
+    when more than `limit` rows match (`keyed_rows_sql`)."""
+
+    async def count(sql: str, *args: Any, **kwargs: Any) -> Any:
+        """Run a capped count once per request: the first page's plan and the count both ask."""
+        note = _cut.get()
+        key = f"{sql}\n{args[0] if args else kwargs.get('params')!r}"
+        if note is None or key not in note:
+            results = await execute(sql, *args, **kwargs)
+            if note is None:
+                return results
+            note[key] = results
+        return note[key]
 
     async def execute_capped(sql: str, *args: Any, **kwargs: Any) -> Any:
+        keyed = keyed_rows_sql(sql, keys or {})
+        if keyed is not None:
+            counted = await count(index_count_sql(keyed[1], limit), *args, **kwargs)
+            if counted.rows[0][0] > limit:
+                sql = keyed[0]
+            return await execute(sql, *args, **kwargs)
         capped = capped_count_sql(sql, limit)
         if capped is None:
             return await execute(sql, *args, **kwargs)
-        results = await execute(capped, *args, **kwargs)
+        results = await count(capped, *args, **kwargs)
         if results.rows[0][0] <= limit:
             return results
         note = _cut.get()
@@ -86,12 +145,21 @@ def capping(execute: Execute, limit: int = COUNT_LIMIT) -> Execute:
 
 
 @hookimpl
-def startup(datasette: Any) -> None:
-    if DATABASE not in datasette.databases:
-        return
-    db = datasette.get_database(DATABASE)
-    if not getattr(db.execute, "bloemdata_capped", False):
-        db.execute = capping(db.execute)
+def startup(datasette: Any) -> Callable[[], Awaitable[None]]:
+    async def wrap_execute() -> None:
+        if DATABASE not in datasette.databases:
+            return
+        db = datasette.get_database(DATABASE)
+        if getattr(db.execute, "bloemdata_capped", False):
+            return
+        keys = {}  # table -> its one-column primary key (an index SQLite can walk in order)
+        for table in await db.table_names():
+            primary = await db.primary_keys(table)
+            if len(primary) == 1:
+                keys[table] = primary[0]
+        db.execute = capping(db.execute, keys)
+
+    return wrap_execute
 
 
 ASGIApp = Callable[[dict[str, Any], Any, Any], Awaitable[None]]
