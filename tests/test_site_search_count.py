@@ -152,6 +152,17 @@ def test_a_page_without_search_counts_every_row(servers: tuple[str, str], site: 
     assert page["filtered_table_rows_count"] == statements
 
 
+@pytest.mark.parametrize("term", TERMS)
+def test_a_visitor_s_own_count_sql_is_exact(
+    servers: tuple[str, str], site: Site, term: str
+) -> None:
+    """The same SQL as a table page's count, typed into the SQL editor, is never capped."""
+    capped, _ = servers
+    own = sql("select count(*) from statements where {search} ")
+    got = get(capped, f"/{DB}.json?sql={quote(own)}&search={quote(term)}&_shape=array")
+    assert got == [{"count(*)": matches(site, term)}]
+
+
 def sql(template: str, **more: str) -> str:
     """An SQL text of the test with the FTS table, its search clause and the limit filled in."""
     clause = "rowid in (select rowid from {fts} where {fts} match escape_fts(:search))"

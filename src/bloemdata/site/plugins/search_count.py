@@ -20,7 +20,8 @@ since walking the whole index would cost more. The count asked for that choice i
 count: it runs once.
 
 Hooks: `startup` (wraps the database's `execute`: the count query of a searched table page has no
-hook of its own in 0.65), `asgi_wrapper` (a per-request note that the count was cut) and
+hook of its own in 0.65), `asgi_wrapper` (a per-request note that the count was cut; only table
+pages get one, so a visitor's own SQL, `/bloemdata?sql=`, is never rewritten) and
 `extra_template_vars` (`bloemdata_more_than` and `bloemdata_count_heading` for
 table-bloemdata-statements.html).
 """
@@ -126,6 +127,8 @@ def capping(
         return note[key]
 
     async def execute_capped(sql: str, *args: Any, **kwargs: Any) -> Any:
+        if _cut.get() is None:  # not a table page: a visitor's own SQL runs as written
+            return await execute(sql, *args, **kwargs)
         keyed = keyed_rows_sql(sql, keys or {})
         if keyed is not None:
             counted = await count(index_count_sql(keyed[1], limit), *args, **kwargs)
@@ -168,10 +171,24 @@ def startup(datasette: Any) -> Callable[[], Awaitable[None]]:
 ASGIApp = Callable[[dict[str, Any], Any, Any], Awaitable[None]]
 
 
+def is_table_page(scope: dict[str, Any]) -> bool:
+    """A table page of the database (`/bloemdata/statements`, `.json`, ...), not the database's
+    own page, where a visitor's SQL (`?sql=`) must count exactly what it asks for."""
+    if scope.get("type") != "http":
+        return False
+    parts = scope.get("path", "").strip("/").split("/")
+    query = scope.get("query_string", b"").decode("latin-1")
+    own_sql = any(p.split("=", 1)[0] == "sql" for p in query.split("&"))
+    return len(parts) >= 2 and parts[0] == DATABASE and not own_sql
+
+
 @hookimpl
 def asgi_wrapper() -> Callable[[ASGIApp], ASGIApp]:
     def wrap(app: ASGIApp) -> ASGIApp:
         async def noting_cut_counts(scope: dict[str, Any], receive: Any, send: Any) -> None:
+            if not is_table_page(scope):
+                await app(scope, receive, send)
+                return
             token = _cut.set({})
             try:
                 await app(scope, receive, send)
