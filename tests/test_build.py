@@ -15,9 +15,17 @@ from click.testing import CliRunner
 from bloemdata.cli import cli
 from bloemdata.core.package import Package
 from bloemdata.core.schema import schema_from_descriptor
-from bloemdata.database.build import BuildError, build, dimensions, write_database
+from bloemdata.database.build import (
+    FTS_SHADOW_TABLES,
+    BuildError,
+    _create_fts,
+    build,
+    dimensions,
+    write_database,
+)
 from bloemdata.database.defaults import EXTRA_TABLES
-from bloemdata.database.layout import FTS_TABLE, ExtraTable
+from bloemdata.database.fold import fold
+from bloemdata.database.layout import FTS_COLUMNS, FTS_TABLE, ExtraTable
 from bloemdata.exports import write_all
 
 from .roundtrip import assert_same_cells
@@ -281,3 +289,27 @@ def test_build_refuses_before_writing(package_copy: Path, tmp_path: Path) -> Non
         build(package_copy, tmp_path / "bloemdata.db")
     assert not (tmp_path / "bloemdata.db").exists()
     assert not (tmp_path / "downloads").exists()
+
+
+def test_fts_index_written_aside_equals_one_built_in_place(
+    db: sqlite3.Connection, tmp_path: Path
+) -> None:
+    """The worker's index, copied in, is the one SQLite builds from the loaded table itself
+    (same rowids, same folded text, same segments)."""
+    (path,) = [r["file"] for r in db.execute("PRAGMA database_list") if r["name"] == "main"]
+    copy = tmp_path / "inplace.db"
+    copy.write_bytes(Path(path).read_bytes())
+    conn = sqlite3.connect(copy, isolation_level=None)
+    conn.execute(f'DROP TABLE "{FTS_TABLE}"')
+    _create_fts(conn)
+    conn.create_function("fold", 1, fold, deterministic=True)
+    columns = ", ".join(f'"{c}"' for c in FTS_COLUMNS)
+    folded = ", ".join(f'fold("{c}")' for c in FTS_COLUMNS)
+    conn.execute(
+        f'INSERT INTO "{FTS_TABLE}"(rowid, {columns}) SELECT rowid, {folded} FROM statements'  # noqa: S608
+    )
+    for suffix in FTS_SHADOW_TABLES:
+        query = f'SELECT * FROM "{FTS_TABLE}_{suffix}" ORDER BY 1, 2'  # noqa: S608
+        built = db.execute(query).fetchall()
+        assert [tuple(r) for r in built] == conn.execute(query).fetchall(), suffix
+        assert built, suffix
