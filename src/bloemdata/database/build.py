@@ -9,8 +9,9 @@ gives the same bytes.
 Fast at scale: the CSVs are read by polars as strings and cast by the schema types (`core.cast`, the
 cast validation uses), loaded with `executemany` in one transaction into a fresh `.partial` file (no
 journal, no fsync: a failed build leaves no file), indexes are built once after loading, the FTS
-index is written by a worker process into a file of its own meanwhile and copied in, and `build`
-runs the validator in another worker; the file is renamed into place only when the package is
+index is written by a worker process into a file of its own meanwhile and copied in, polars
+computes the derived tables in a thread meanwhile, and `build` runs the validator in another
+worker; the file is renamed into place only when the package is
 valid. The exports (REFI-QDA, Taguette, wide CSV/Excel) are not part
 of the build: a caller that wants them passes their download writer (`bloemdata build --exports`,
 `bloemdata serve`, the release bundle).
@@ -25,7 +26,7 @@ from __future__ import annotations
 import multiprocessing
 import sqlite3
 from collections.abc import Callable, Iterable, Iterator, Sequence
-from concurrent.futures import Future, ProcessPoolExecutor
+from concurrent.futures import Future, ProcessPoolExecutor, ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -71,6 +72,9 @@ FTS_SHADOW_TABLES = ("data", "idx", "docsize", "config")
 
 # FTS5 settings while its index is built (and stored in its config: they only matter to writes).
 FTS_BUILD_OPTIONS = {"automerge": 0, "hashsize": 64 * 2**20}
+
+
+_Derived = tuple[DerivedTable, pl.DataFrame]
 
 
 class BuildError(BloemdataError):
@@ -234,17 +238,34 @@ def _fill(
     frames = {name: read_table(package, name) for name in package.table_names}
     context = multiprocessing.get_context("spawn")  # polars' threads make fork unsafe
     stop = context.Event()
-    with ProcessPoolExecutor(
-        max_workers=1, mp_context=context, initializer=_set_stop, initargs=(stop,)
-    ) as side:
+    with (
+        ProcessPoolExecutor(
+            max_workers=1, mp_context=context, initializer=_set_stop, initargs=(stop,)
+        ) as side,
+        ThreadPoolExecutor(max_workers=1) as computing,
+    ):
         fts = side.submit(_write_fts_aside, aside, package.root)
+        # polars computes the derived tables without the GIL while SQLite loads the tables
+        derived = computing.submit(_compute_derived, frames, dimensions(package))
         try:
             counts = _fill_tables(
-                conn, package, schemas=schemas, extra=extra, frames=frames, fts=fts, aside=aside
+                conn,
+                package,
+                schemas=schemas,
+                extra=extra,
+                frames=frames,
+                derived=derived,
+                fts=fts,
+                aside=aside,
             )
         finally:
             stop.set()  # the worker stops early if the load failed
     return counts
+
+
+def _compute_derived(frames: dict[str, pl.DataFrame], dims: list[str]) -> list[_Derived]:
+    basis = Basis.of(frames, dims)
+    return [(table, table.compute(basis)) for table in derived_tables(dims)]
 
 
 def _fill_tables(
@@ -254,6 +275,7 @@ def _fill_tables(
     schemas: dict[str, TableSchema],
     extra: dict[str, ExtraTable],
     frames: dict[str, pl.DataFrame],
+    derived: Future[list[_Derived]],
     fts: Future[None],
     aside: Path,
 ) -> dict[str, int]:
@@ -272,14 +294,11 @@ def _fill_tables(
         for sql in index_sql(name, schema) + facet_index_sql(name, schema):
             conn.execute(sql)
     _create_fts(conn)
-    dims = dimensions(package)
-    basis = Basis.of(frames, dims)
-    for table in derived_tables(dims):
+    for table, frame in derived.result():
         columns = ", ".join(f"{_q(c)} {t}" for c, t in table.types.items())
         if table.primary_key:
             columns += f", PRIMARY KEY ({', '.join(_q(c) for c in table.primary_key)})"
         conn.execute(f"CREATE TABLE {_q(table.name)} ({columns})")
-        frame = table.compute(basis)
         _load(conn, table.name, list(table.types), frame.iter_rows())
         for index in table.indexes:
             name = f"idx_{table.name}_{'_'.join(index)}"
