@@ -185,7 +185,8 @@ def write_database(
     `tables`: the extra tables to build after the resources' (the hosts pass
     `database.defaults.EXTRA_TABLES`). `before_publish` runs after the file is complete and
     before it is renamed into place; if it raises, the file is deleted. `check_foreign_keys`
-    checks every foreign key at the end.
+    checks every foreign key at the end. The FTS index is written meanwhile into
+    `<output>.fts.partial` (as large as the index), deleted once copied in or on failure.
     """
     _require_trigram()
     output.parent.mkdir(parents=True, exist_ok=True)
