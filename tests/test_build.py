@@ -6,6 +6,9 @@ import csv
 import json
 import re
 import sqlite3
+import subprocess
+import sys
+import time
 from collections import Counter
 from pathlib import Path
 
@@ -313,3 +316,47 @@ def test_fts_index_written_aside_equals_one_built_in_place(
         built = db.execute(query).fetchall()
         assert [tuple(r) for r in built] == conn.execute(query).fetchall(), suffix
         assert built, suffix
+
+
+def _children(pid: int) -> set[int]:
+    """The processes whose parent is `pid` (read from /proc)."""
+    found = set()
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue  # the process ended meanwhile
+        if int(fields[1]) == pid:
+            found.add(int(stat.parent.name))
+    return found
+
+
+def _alive(pid: int) -> bool:
+    try:
+        state = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
+    except OSError:
+        return False
+    return state != "Z"
+
+
+@pytest.mark.skipif(not Path("/proc/self/stat").exists(), reason="reads /proc (Linux)")
+def test_a_killed_build_leaves_no_worker_running(package_copy: Path, tmp_path: Path) -> None:
+    """The validator and the full-text indexer die with the build (kernel's parent-death signal);
+    before, a `kill -9` of the build left them to run their task out."""
+    command = [sys.executable, "-c", "from bloemdata.cli import cli; cli()", "build",
+               "--package", str(package_copy), "--output", str(tmp_path / "x.db")]  # fmt: skip
+    build = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    try:
+        deadline = time.monotonic() + 60
+        workers: set[int] = set()
+        while len(workers) < 2 and time.monotonic() < deadline and build.poll() is None:
+            workers |= _children(build.pid)
+            time.sleep(0.01)
+        assert len(workers) >= 2, "the build started its validator and indexer"
+    finally:
+        build.kill()
+        build.wait()
+    deadline = time.monotonic() + 10
+    while any(_alive(w) for w in workers) and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert not [w for w in workers if _alive(w)]

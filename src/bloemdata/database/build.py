@@ -24,6 +24,7 @@ registers itself by being imported.
 from __future__ import annotations
 
 import multiprocessing
+import os
 import sqlite3
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from concurrent.futures import Future, ProcessPoolExecutor, ThreadPoolExecutor
@@ -35,6 +36,7 @@ import polars as pl
 
 from bloemdata.core.cast import read_typed
 from bloemdata.core.errors import BloemdataError, ResourceError
+from bloemdata.core.lifeline import die_with
 from bloemdata.core.package import DESCRIPTOR, Package
 from bloemdata.core.schema import TableSchema
 from bloemdata.database.derived import Basis, DerivedTable, derived_tables
@@ -115,7 +117,9 @@ def build(
     downloads = downloads or output.parent / "downloads"
     check_writable(package, downloads)  # before any work: nothing half-built is left
     context = multiprocessing.get_context("spawn")  # polars' threads make fork unsafe
-    with ProcessPoolExecutor(max_workers=1, mp_context=context) as pool:
+    with ProcessPoolExecutor(
+        max_workers=1, mp_context=context, initializer=die_with, initargs=(os.getpid(),)
+    ) as pool:
         verdict = pool.submit(_validate, package.root)
 
         def require_valid() -> None:
@@ -241,7 +245,10 @@ def _fill(
     stop = context.Event()
     with (
         ProcessPoolExecutor(
-            max_workers=1, mp_context=context, initializer=_set_stop, initargs=(stop,)
+            max_workers=1,
+            mp_context=context,
+            initializer=_start_worker,
+            initargs=(stop, os.getpid()),
         ) as side,
         ThreadPoolExecutor(max_workers=1) as computing,
     ):
@@ -458,7 +465,8 @@ def _create_fts(conn: sqlite3.Connection) -> None:
 _STOP: list[Any] = []  # in the FTS worker: the build's stop event
 
 
-def _set_stop(stop: Any) -> None:
+def _start_worker(stop: Any, parent: int) -> None:
+    die_with(parent)  # a killed build leaves no indexer writing on
     _STOP[:] = [stop]
 
 

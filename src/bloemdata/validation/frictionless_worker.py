@@ -17,12 +17,10 @@ connection: a package is self-contained and frictionless would follow URLs in a 
 
 from __future__ import annotations
 
-import ctypes
 import functools
 import json
 import os
 import re
-import signal
 import socket
 import subprocess
 import sys
@@ -32,12 +30,12 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from bloemdata.core.lifeline import die_with
 from bloemdata.validation.registry import Rule, all_rules
 from bloemdata.validation.report import Problem
 
 SECONDS = 30.0  # the worker's time from its start; the fast path runs meanwhile
 MESSAGE = 1000  # characters of a frictionless message the worker passes on
-PR_SET_PDEATHSIG = 1
 
 RULE_OF_ERROR = {
     "type-error": "type-error",
@@ -210,11 +208,7 @@ def _error_dict(resource: str, error: Any) -> dict[str, Any]:
 
 def _die_with_parent(parent: int) -> None:
     """Exit as soon as the process that started us is gone (a killed `validate`, a CI timeout)."""
-    if sys.platform == "linux":  # the kernel kills us, even inside a long regex match
-        libc = ctypes.CDLL(None, use_errno=True)
-        libc.prctl(PR_SET_PDEATHSIG, signal.SIGKILL)
-    if os.getppid() != parent:  # the parent died before prctl
-        os._exit(3)
+    die_with(parent)  # Linux: the kernel kills us, even inside a long regex match
 
     def watch() -> None:  # elsewhere: end-of-file on stdin (checked between bytecodes)
         sys.stdin.buffer.read()
