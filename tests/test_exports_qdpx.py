@@ -127,17 +127,24 @@ def test_two_coders_each_code_their_selections(package_copy, tmp_path):
     assert creators[users["maintainer-1"]] == sum(r["coder_id"] == "maintainer-1" for r in rows)
 
 
-def test_offsets_count_code_points_not_bytes(package_copy, tmp_path):
-    # Astral and combining characters before a statement shift UTF-8 and UTF-16 offsets.
+def _edit_statements(package_copy, index, column, template):
+    """Rewrite one cell of statements.csv (`template` with `{}` for the old value), refresh the
+    descriptor's hashes; the rows as written."""
     path = package_copy / "datapackage" / "statements.csv"
     with path.open(encoding="utf-8", newline="") as f:
         rows = list(csv.DictReader(f))
-    rows[0]["text"] = "\U0001d518itbuiting – ‘é’ " + rows[0]["text"]
+    rows[index][column] = template.format(rows[index][column])
     with path.open("w", encoding="utf-8", newline="") as f:
         writer = csv.DictWriter(f, fieldnames=list(rows[0]), lineterminator="\n")
         writer.writeheader()
         writer.writerows(rows)
     refresh(Package.load(package_copy))
+    return rows
+
+
+def test_offsets_count_code_points_not_bytes(package_copy, tmp_path):
+    # Astral and combining characters before a statement shift UTF-8 and UTF-16 offsets.
+    rows = _edit_statements(package_copy, 0, "text", "\U0001d518itbuiting – ‘é’ {}")
     project, files = unpack(export(package_copy, tmp_path))
     texts = {r["statement_id"]: r["text"] for r in rows}
     seen = []
@@ -154,17 +161,11 @@ def test_offsets_count_code_points_not_bytes(package_copy, tmp_path):
 
 def test_descriptions_keep_markup_characters_verbatim(package_copy, tmp_path):
     # The selections are written as text (not element by element): their escaping is tested.
-    path = package_copy / "datapackage" / "statements.csv"
-    with path.open(encoding="utf-8", newline="") as f:
-        rows = list(csv.DictReader(f))
     hostile = ["a & b <i>c</i> \"d\" 'e' ]]> &amp;", "tab\there\nnewline", "é 🙂 ĳ ‘x’"]
-    for row, text in zip(rows, hostile, strict=False):
-        row["text_en"] = text
-    with path.open("w", encoding="utf-8", newline="") as f:
-        writer = csv.DictWriter(f, fieldnames=list(rows[0]), lineterminator="\n")
-        writer.writeheader()
-        writer.writerows(rows)
-    refresh(Package.load(package_copy))
+    for n, text in enumerate(hostile):
+        rows = _edit_statements(
+            package_copy, n, "text_en", text.replace("{", "{{").replace("}", "}}")
+        )
     project, _ = unpack(export(package_copy, tmp_path))
     english = {r["statement_id"]: r["text_en"] for r in rows}
     selections = etree.fromstring(project).iterfind(
